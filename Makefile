@@ -1,0 +1,53 @@
+# Peninsula Papers. `make help` lists the targets; anything else (linkcheck,
+# epub, ...) goes to `sphinx-build -M`. Builds are strict everywhere.
+
+PYTHON      ?= python3
+VENV        ?= .venv
+BUILDDIR    ?= _build
+SPHINXOPTS  ?= -W --keep-going -n
+BIN         := $(VENV)/bin
+SPHINXBUILD := $(BIN)/sphinx-build
+STAMP       := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html latexpdf livehtml test check clean
+
+help: ## list the targets
+	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "error: Python 3.11 or newer is needed; run with PYTHON=python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(STAMP) ## create .venv with the pinned Python dependencies
+
+html: $(STAMP) ## build the website into _build/html
+	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS)
+
+latexpdf: $(STAMP) ## build the PDF edition into _build/latex (needs TeX Live)
+	tools/system-deps.sh pdf
+	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS)
+
+livehtml: $(STAMP) ## serve the site at http://127.0.0.1:8000, rebuilt on every save
+	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --host 127.0.0.1 --port 8000 \
+	  --ignore '*/.venv/*' --ignore '*/tests/*' --ignore '*/.git/*' --watch _ext
+
+test: $(STAMP) ## install what the tests need (TeX Live, Chromium), then run every test
+	tools/system-deps.sh test
+	$(BIN)/python -m pytest
+
+check: $(STAMP) ## lint and format-check the Python code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean: ## remove everything built (keeps .venv)
+	rm -rf $(BUILDDIR)
+
+Makefile requirements.txt: ;
+
+%: $(STAMP)
+	$(SPHINXBUILD) -M $@ . $(BUILDDIR) $(SPHINXOPTS)

@@ -1,0 +1,1 @@
+"""Local Sphinx extensions of Peninsula Papers, one concern per module."""

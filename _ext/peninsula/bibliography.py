@@ -1,0 +1,94 @@
+"""The corpus bibliography: every work of refs.bib, once, in APA 7 form.
+
+Why this exists: the stock ``bibliography`` directive with ``:all:`` would
+register every entry as a citation target a second time (the duplicate
+warnings of DESIGN.md) and, in LaTeX, move its entries to the end of the
+book, leaving an empty chapter behind. ``{corpus-bibliography}`` instead
+writes one ordinary list, labelled within itself, and notes under each work
+the essays that cite it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import apa
+from .citations import ENTRY_ID, CitationsDomain, bib_entries, reference_entries
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+class corpus_bibliography(nodes.General, nodes.Element):
+    """Placeholder for the corpus bibliography, filled at write time."""
+
+
+class CorpusBibliographyDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.get_domain("essays").corpus_pages[self.env.docname] = None  # type: ignore[attr-defined]
+        node = corpus_bibliography("")
+        self.set_source_info(node)
+        return [node]
+
+
+class FillCorpusBibliography(SphinxPostTransform):
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        for placeholder in list(self.document.findall(corpus_bibliography)):
+            works = list(bib_entries(self.env).values())
+            try:
+                labels = apa.label_works(works)
+                formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+            except apa.BibEntryError as err:  # reported with its line by peninsula.bibfile
+                logger.warning("cannot format the bibliography: %s", err,
+                               location=placeholder, type="citations", subtype="format")
+                placeholder.replace_self(nodes.paragraph())
+                continue
+            box = reference_entries(works, labels, formatted, classes=["reference-list",
+                                                                       "corpus-bibliography"])
+            self.add_cited_in(box)
+            placeholder.replace_self(box)
+
+    def add_cited_in(self, box: nodes.container) -> None:
+        cited = cast(CitationsDomain, self.env.get_domain("citations")).cited
+        essays = self.env.get_domain("essays").essays  # type: ignore[attr-defined]
+        citing: dict[str, list[str]] = {}
+        for docname in sorted(cited):
+            for key in cited[docname]:
+                citing.setdefault(key, []).append(docname)
+        for para in box.findall(nodes.paragraph):
+            key = para["ids"][0][len(ENTRY_ID.format(key="")):]
+            docs = citing.get(key, [])
+            if not docs:
+                continue
+            line = nodes.inline("", "Cited in ", classes=["cited-in"])
+            for index, docname in enumerate(docs):
+                if index:
+                    line += nodes.Text("; ")
+                title = essays[docname].title if docname in essays else docname
+                line += addnodes.pending_xref(
+                    "", nodes.inline("", title), refdomain="std", reftype="doc",
+                    reftarget="/" + docname, refexplicit=True, refdoc=self.env.docname)
+            para += nodes.Text(" ")
+            para += line
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.citations")
+    app.setup_extension("peninsula.essays")
+    app.add_node(corpus_bibliography)
+    app.add_directive("corpus-bibliography", CorpusBibliographyDirective)
+    app.add_post_transform(FillCorpusBibliography)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,277 @@
+"""Per-essay APA 7 citations and References lists, with incremental rebuilds.
+
+Why this exists: sphinxcontrib-bibtex's ``bibliography`` directive creates a
+node for every entry of ``refs.bib`` in every document that holds one, and
+formats every bibliography of the project again on every build (DESIGN.md has
+the figures); one key in two bibliographies also raises "duplicate citation"
+warnings, and the LaTeX writer gathers all entries into one list at the end
+of the book. This module keeps sphinxcontrib-bibtex's ``{cite:p}`` and
+``{cite:t}`` roles and its cached parse of ``refs.bib``, and replaces the
+step after them:
+
+* read phase: the keys each document cites are noted in document order, an
+  unknown key is reported at its line, and a "References" section is added at
+  the end of every document that cites anything;
+* write phase: the document's own works are labelled (APA suffixes, et al.,
+  initials), each citation becomes a link to its entry, and the list is filled
+  in. The cost is proportional to the document's own citations;
+* between builds: a digest of every entry is kept, and an edited entry sends
+  only the documents that cite it back through the read phase.
+
+The References list is a plain section, not docutils ``citation`` nodes, so
+Sphinx's LaTeX writer leaves it at the end of its own chapter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from typing import TYPE_CHECKING, Any, Iterable, cast
+
+import pybtex_docutils
+from docutils import nodes
+from pybtex.database import Entry
+from sphinx import addnodes
+from sphinx.domains import Domain
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+from . import apa
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+backend = pybtex_docutils.Backend()
+
+#: the sphinxcontrib-bibtex role names this corpus uses, and their meaning
+NARRATIVE = {"t": True, "ts": True, "p": False, "ps": False}
+REFERENCES_ID = "references"
+ENTRY_ID = "ref-{key}"
+
+
+class reference_list(nodes.General, nodes.Element):
+    """Placeholder for a document's References list, filled at write time."""
+
+
+class CitationsDomain(Domain):
+    """Which document cites which keys, and the digest of every bib entry."""
+
+    name = "citations"
+    label = "Citations of the corpus"
+    data_version = 1
+    initial_data: dict[str, Any] = {"cited": {}, "digests": {}}
+
+    @property
+    def cited(self) -> dict[str, list[str]]:
+        """docname -> keys it cites, in order of first citation."""
+        return self.data["cited"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.cited.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict) -> None:
+        for docname in docnames:
+            if docname in otherdata["cited"]:
+                self.cited[docname] = otherdata["cited"][docname]
+
+    def resolve_any_xref(self, *args: Any) -> list:
+        return []
+
+
+def bib_entries(env: BuildEnvironment) -> dict[str, Entry]:
+    """The parsed entries of refs.bib, as cached by sphinxcontrib-bibtex."""
+    return env.get_domain("cite").data["bibdata"].data.entries  # type: ignore[attr-defined]
+
+
+def _digest(entry: Entry) -> str:
+    parts = [entry.type.lower()]
+    parts += [f"{k}={v}" for k, v in sorted(entry.fields.items())]
+    parts += [f"{role}={' and '.join(map(str, people))}"
+              for role, people in sorted(entry.persons.items())]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def note_bib_changes(app: Sphinx) -> None:
+    """Record which entries of refs.bib changed since the last build."""
+    domain = cast(CitationsDomain, app.env.get_domain("citations"))
+    entries = bib_entries(app.env)
+    new = {key: _digest(entry) for key, entry in entries.items()}
+    old = domain.data["digests"]
+    changed = {key for key in new.keys() | old.keys() if new.get(key) != old.get(key)}
+    domain.data["digests"] = new
+    app.env.peninsula_changed_keys = changed  # type: ignore[attr-defined]
+
+
+def outdated_by_bib(app: Sphinx, env: BuildEnvironment, added: set[str],
+                    changed: set[str], removed: set[str]) -> list[str]:
+    """Send back through the read phase only the documents citing an edited entry."""
+    keys: set[str] = getattr(env, "peninsula_changed_keys", set())
+    if not keys:
+        return []
+    domain = cast(CitationsDomain, env.get_domain("citations"))
+    return [doc for doc, cited in domain.cited.items()
+            if doc not in changed and doc not in removed and keys.intersection(cited)]
+
+
+def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
+    """Note the keys this document cites, check them, add its References section."""
+    env = app.env
+    entries = bib_entries(env)
+    keys: dict[str, None] = {}
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("refdomain") != "cite":
+            continue
+        if node["reftype"] not in NARRATIVE:
+            logger.warning(
+                "{cite:%s} is not a citation form of this corpus: write {cite:p} for "
+                "(Kim, 2022) or {cite:t} for Kim (2022)", node["reftype"],
+                location=node, type="citations", subtype="role")
+        try:
+            targets = list(parse_citation_targets(node["reftarget"]))
+        except ValueError:
+            logger.warning(
+                "malformed citation %r: write keys separated by commas, e.g. "
+                "{cite:p}`kim2022missile,chang2015revisiting`", node["reftarget"],
+                location=node, type="citations", subtype="syntax")
+            continue
+        for target in targets:
+            if target.key not in entries:
+                close = difflib.get_close_matches(target.key, entries, n=1)
+                hint = (f"did you mean {close[0]!r}?" if close
+                        else "add the work to refs.bib or correct the key")
+                logger.warning("unknown citation key %r: %s", target.key, hint,
+                               location=node, type="citations", subtype="unknown_key")
+            keys.setdefault(target.key, None)
+    domain = cast(CitationsDomain, env.get_domain("citations"))
+    if not keys:
+        domain.cited.pop(env.docname, None)
+        return
+    domain.cited[env.docname] = list(keys)
+    _add_references_section(doctree, env.docname)
+
+
+def _add_references_section(doctree: nodes.document, docname: str) -> None:
+    container = next(iter(doctree.findall(nodes.section)), doctree)
+    if REFERENCES_ID in doctree.ids:
+        logger.warning(
+            "this page already has a section or target named 'references'; remove "
+            "it: the References list is added at the end automatically",
+            location=doctree.ids[REFERENCES_ID], type="citations", subtype="references")
+        return
+    section = nodes.section("", ids=[REFERENCES_ID], names=[REFERENCES_ID],
+                            classes=["references"])
+    section += nodes.title("", "References")
+    section += reference_list("", docname=docname)
+    container += section
+    doctree.ids[REFERENCES_ID] = section
+
+
+def cited_in(doctree: nodes.Node) -> dict[str, list[addnodes.pending_xref]]:
+    """The citation nodes of a doctree grouped by the document they come from
+    (a LaTeX doctree holds every document of the book)."""
+    by_doc: dict[str, list[addnodes.pending_xref]] = {}
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("refdomain") == "cite":
+            by_doc.setdefault(node["refdoc"], []).append(node)
+    return by_doc
+
+
+def render(text: apa.Text) -> list[nodes.Node]:
+    return cast(list, text.render(backend))
+
+
+def plain(text: apa.Text) -> str:
+    return text.render_as("text")
+
+
+class ResolveCitations(SphinxPostTransform):
+    """Turn each document's citations into links and fill its References."""
+
+    # before Sphinx's ReferencesResolver (10), which would hand the citations
+    # to sphinxcontrib-bibtex's own domain
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        entries = bib_entries(self.env)
+        lists = {node["docname"]: node for node in self.document.findall(reference_list)}
+        for docname, xrefs in cited_in(self.document).items():
+            self.resolve(docname, xrefs, lists.get(docname), entries)
+
+    def resolve(self, docname: str, xrefs: list[addnodes.pending_xref],
+                placeholder: reference_list | None, entries: dict[str, Entry]) -> None:
+        keys: dict[str, None] = {}
+        for xref in xrefs:
+            for target in parse_citation_targets(xref["reftarget"]):
+                if target.key in entries:
+                    keys.setdefault(target.key, None)
+        works = [entries[key] for key in keys]
+        try:
+            labels = apa.label_works(works)
+            formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+        except apa.BibEntryError as err:
+            logger.warning("cannot format the references: %s", err,
+                           location=placeholder or docname, type="citations",
+                           subtype="format")
+            return
+        introduced: set[str] = set()
+        for xref in xrefs:
+            cited = [apa.Cited(labels[t.key], t.pre, t.post)
+                     for t in parse_citation_targets(xref["reftarget"]) if t.key in labels]
+            narrative = NARRATIVE.get(xref["reftype"], False)
+            inline = nodes.inline("", "", classes=["citation", "apa"])
+            for text, key in apa.format_citation(cited, narrative, introduced):
+                if key is None:
+                    inline += render(text)
+                else:
+                    inline += nodes.reference(
+                        "", "", *render(text), internal=True,
+                        refid=ENTRY_ID.format(key=key), reftitle=plain(formatted[key]))
+            if not cited:  # every key unknown: already reported at read time
+                inline += nodes.Text(xref["reftarget"])
+            xref.replace_self(inline)
+        if placeholder is not None:
+            placeholder.replace_self(
+                reference_entries(works, labels, formatted, classes=["reference-list"]))
+
+
+def reference_entries(works: list[Entry], labels: dict[str, apa.WorkLabel],
+                      formatted: dict[str, apa.Text], classes: list[str]) -> nodes.container:
+    """The entries as paragraphs in list order, each with the id citations link to."""
+    box = nodes.container("", classes=classes)
+    for entry in sorted(works, key=lambda e: labels[e.key].order):
+        para = nodes.paragraph("", "", *render(formatted[entry.key]),
+                               ids=[ENTRY_ID.format(key=entry.key)], classes=["reference"])
+        box += para
+    return box
+
+
+class LatexEntryTargets(SphinxPostTransform):
+    """LaTeX labels ids of targets, not of paragraphs: give each entry a target."""
+
+    default_priority = 6
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for para in list(self.document.findall(nodes.paragraph)):
+            if "reference" in para["classes"] and para["ids"]:
+                target = nodes.target("", "", ids=para["ids"])
+                para["ids"] = []
+                para.parent.insert(para.parent.index(para), target)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.bibtex")
+    app.add_domain(CitationsDomain)
+    app.add_node(reference_list)
+    # after sphinxcontrib-bibtex has (re)parsed refs.bib at priority 500
+    app.connect("builder-inited", note_bib_changes, priority=600)
+    app.connect("env-get-outdated", outdated_by_bib)
+    # before Sphinx's own collectors (500) so the section enters the page's toc
+    app.connect("doctree-read", collect_citations, priority=400)
+    app.add_post_transform(ResolveCitations)
+    app.add_post_transform(LatexEntryTargets)
+    return {"version": "1.0", "env_version": 1,
+            "parallel_read_safe": True, "parallel_write_safe": True}

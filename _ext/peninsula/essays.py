@@ -1,0 +1,400 @@
+"""Essays: one metadata record per essay, read from its YAML front matter.
+
+Why this exists: the title, authors, date and abstract of an essay are
+written once, at the top of its Markdown file, and every output (the page
+header, the list of essays on the front page, later the cite box, head tags
+and feed) is made from that one record. The front matter is validated on every
+read with an error naming the file, the line, the field and the fix.
+
+The record's title becomes the page's only top-level heading: essays do not
+repeat it as a ``# heading``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, cast
+
+import yaml
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.domains import Domain
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import apa
+from .citations import bib_entries
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("title", "subtitle", "authors", "date", "abstract", "topics", "source", "license")
+REQUIRED = ("title", "authors", "date", "abstract", "topics", "license")
+AUTHOR_FIELDS = ("name", "affiliation", "orcid")
+ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+TITLE_MARKUP_RE = re.compile(r"[*_`\[\]{}<>#|\\]")
+
+
+@dataclass
+class Author:
+    name: str
+    affiliation: str = ""
+    orcid: str = ""
+
+
+@dataclass
+class Essay:
+    """The metadata record of one essay."""
+
+    docname: str
+    title: str
+    date: str  #: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
+    abstract: str
+    license: str
+    authors: list[Author] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    subtitle: str = ""
+    source: str = ""  #: bib key of the original publication
+
+    @property
+    def byline(self) -> str:
+        names = [a.name for a in self.authors]
+        if not names:
+            return "Unsigned"
+        if len(names) <= 2:
+            return " and ".join(names)
+        return ", ".join(names[:-1]) + ", and " + names[-1]
+
+    @property
+    def date_text(self) -> str:
+        year, *rest = self.date.split("-")
+        if not rest:
+            return year
+        month = apa.MONTHS[int(rest[0]) - 1]
+        return f"{month} {year}" if len(rest) == 1 else f"{month} {int(rest[1])}, {year}"
+
+
+class EssaysDomain(Domain):
+    """The essay records, and the pages that list every essay."""
+
+    name = "essays"
+    label = "Essays of the corpus"
+    data_version = 1
+    initial_data: dict[str, Any] = {"essays": {}, "corpus_pages": {}}
+
+    @property
+    def essays(self) -> dict[str, Essay]:
+        return self.data["essays"]
+
+    @property
+    def corpus_pages(self) -> dict[str, None]:
+        """Pages whose content depends on every essay."""
+        return self.data["corpus_pages"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.essays.pop(docname, None)
+        self.corpus_pages.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict) -> None:
+        for docname in docnames:
+            if docname in otherdata["essays"]:
+                self.essays[docname] = otherdata["essays"][docname]
+            if docname in otherdata["corpus_pages"]:
+                self.corpus_pages[docname] = None
+
+    def resolve_any_xref(self, *args: Any) -> list:
+        return []
+
+
+def essays_domain(env: BuildEnvironment) -> EssaysDomain:
+    return cast(EssaysDomain, env.get_domain("essays"))
+
+
+def is_essay(app: Sphinx, docname: str) -> bool:
+    return docname.startswith(app.config.peninsula_essay_dir.rstrip("/") + "/")
+
+
+# -- Front matter ------------------------------------------------------------
+
+
+class FrontMatterError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def split_front_matter(source: str) -> tuple[str, int] | None:
+    """The YAML text between the ``---`` fences and the number of lines the
+    block takes, fences included; None when the file has no front matter."""
+    lines = source.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "\n".join(lines[1:index]), index + 1
+    raise FrontMatterError(1, "front matter opened with '---' is never closed: end it "
+                              "with a line holding only '---'")
+
+
+def _text(value: Any, name: str, line: int, multiline: bool = False) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FrontMatterError(line, f"field '{name}' must be non-empty text")
+    value = " ".join(value.split()) if multiline else value.strip()
+    if not multiline and "\n" in value:
+        raise FrontMatterError(line, f"field '{name}' must fit on one line")
+    return value
+
+
+def orcid_ok(orcid: str) -> bool:
+    """ISO 7064 11,2 check digit, as ORCID defines it."""
+    if not ORCID_RE.match(orcid):
+        return False
+    digits = orcid.replace("-", "")
+    total = 0
+    for char in digits[:-1]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
+    """Validate the front matter of *docname* into its record."""
+    try:
+        root = yaml.compose(yaml_text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark else 2
+        raise FrontMatterError(line, f"front matter is not valid YAML: {getattr(err, 'problem', err)}") from None
+    if not isinstance(root, yaml.MappingNode):
+        raise FrontMatterError(2, "front matter must be 'field: value' lines")
+    lines: dict[str, int] = {}
+    for key_node, _ in root.value:
+        key = key_node.value
+        line = key_node.start_mark.line + 2
+        if key in lines:
+            raise FrontMatterError(line, f"field '{key}' is given twice (also line {lines[key]})")
+        if key not in FIELDS:
+            raise FrontMatterError(line, f"unknown field '{key}': the fields are {', '.join(FIELDS)}")
+        lines[key] = line
+    data = yaml.safe_load(yaml_text)
+    for name in REQUIRED:
+        if name not in data:
+            raise FrontMatterError(1, f"required field '{name}' is missing: add '{name}:' "
+                                      "to the front matter (see templates/essay.md)")
+
+    title = _text(data["title"], "title", lines["title"])
+    if TITLE_MARKUP_RE.search(title):
+        raise FrontMatterError(lines["title"], "field 'title' must be plain text, without "
+                                               "Markdown or HTML characters such as * _ ` [ ] < > #")
+    record = Essay(docname=docname, title=title, date="", abstract="", license="")
+    if "subtitle" in data:
+        record.subtitle = _text(data["subtitle"], "subtitle", lines["subtitle"])
+
+    raw_date = data["date"]
+    if isinstance(raw_date, datetime.date):
+        raw_date = raw_date.isoformat()
+    raw_date = str(raw_date)
+    match = apa.DATE_RE.match(raw_date)
+    try:
+        if not match:
+            raise ValueError
+        datetime.date(int(match["year"]), int(match["month"] or 1), int(match["day"] or 1))
+    except ValueError:
+        raise FrontMatterError(lines["date"], f"field 'date': {raw_date!r} is not a date: "
+                                              "write YYYY, YYYY-MM or YYYY-MM-DD") from None
+    record.date = raw_date
+
+    record.abstract = _text(data["abstract"], "abstract", lines["abstract"], multiline=True)
+
+    authors = data["authors"]
+    if not isinstance(authors, list):
+        raise FrontMatterError(lines["authors"], "field 'authors' must be a list of "
+                                                 "'- name: ...' items, or [] for an unsigned essay")
+    for author in authors:
+        if not isinstance(author, dict) or "name" not in author:
+            raise FrontMatterError(lines["authors"], "each author needs a 'name': write "
+                                                     "'- name: Pronoy Chatterji'")
+        unknown = set(author) - set(AUTHOR_FIELDS)
+        if unknown:
+            raise FrontMatterError(lines["authors"], f"unknown author field '{sorted(unknown)[0]}': "
+                                                     f"author fields are {', '.join(AUTHOR_FIELDS)}")
+        orcid = str(author.get("orcid", "")).strip()
+        if orcid and not orcid_ok(orcid):
+            raise FrontMatterError(lines["authors"], f"ORCID {orcid!r} of {author['name']} is "
+                                                     "not valid (format 0000-0002-1825-0097, last "
+                                                     "character a checksum): copy it from orcid.org")
+        record.authors.append(Author(
+            name=_text(author["name"], "name", lines["authors"]),
+            affiliation=str(author.get("affiliation", "")).strip(), orcid=orcid))
+
+    topics = data["topics"]
+    known = app.config.peninsula_topics
+    if not isinstance(topics, list) or not topics:
+        raise FrontMatterError(lines["topics"], "field 'topics' must be a list such as "
+                                                "[deterrence, sanctions]")
+    for topic in topics:
+        if topic not in known:
+            raise FrontMatterError(lines["topics"], f"unknown topic {topic!r}: choose from "
+                                                    f"{', '.join(sorted(known))} (peninsula_topics in conf.py)")
+    record.topics = list(topics)
+
+    if "source" in data:
+        source = str(data["source"])
+        entries = bib_entries(app.env)
+        if source not in entries:
+            raise FrontMatterError(lines["source"], f"field 'source': {source!r} is not a key "
+                                                    "of refs.bib: add the original publication "
+                                                    "there and give its key")
+        record.source = source
+
+    license_ = str(data["license"])
+    if license_ not in app.config.peninsula_licenses:
+        raise FrontMatterError(lines["license"], f"unknown license {license_!r}: use one of "
+                                                 f"{', '.join(app.config.peninsula_licenses)}")
+    record.license = license_
+    return record
+
+
+def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Take an essay's front matter into its record, and leave MyST its body.
+
+    The front matter block is replaced by as many lines, blank but the last,
+    which becomes the ``# title`` heading, so line numbers stay those of the file.
+    """
+    if not is_essay(app, docname):
+        return
+    text = source[0]
+    try:
+        found = split_front_matter(text)
+        if found is None:
+            raise FrontMatterError(1, "an essay starts with YAML front matter between "
+                                      "'---' lines: copy templates/essay.md")
+        yaml_text, length = found
+        record = parse_front_matter(app, docname, yaml_text)
+    except FrontMatterError as err:
+        logger.warning("front matter: %s", err, location=(docname, err.line),
+                       type="essays", subtype="front_matter")
+        return
+    body_lines = text.split("\n")[length:]
+    for number, line in enumerate(body_lines, start=length + 1):
+        if re.match(r"^#\s", line):
+            logger.warning("the title comes from the front matter: remove this '# ' "
+                           "heading and start sections with '## '", location=(docname, number),
+                           type="essays", subtype="title")
+    essays_domain(app.env).essays[docname] = record
+    source[0] = "\n" * (length - 1) + f"# {record.title}\n" + "\n".join(body_lines)
+
+
+# -- Page header ---------------------------------------------------------------
+
+
+def add_header(app: Sphinx, doctree: nodes.document) -> None:
+    """Under the title: subtitle, byline, date, the work it edits, abstract, topics."""
+    record = essays_domain(app.env).essays.get(app.env.docname)
+    if record is None:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None or not isinstance(section[0], nodes.title):
+        return
+    header = nodes.container("", classes=["essay-header"])
+    if record.subtitle:
+        header += nodes.paragraph("", record.subtitle, classes=["essay-subtitle"])
+    header += nodes.paragraph("", "", nodes.inline("", record.byline, classes=["essay-authors"]),
+                              nodes.Text(" · "),
+                              nodes.inline("", record.date_text, classes=["essay-date"]),
+                              classes=["essay-byline"])
+    if record.source:
+        xref = addnodes.pending_xref("", nodes.inline("", record.source), refdomain="cite",
+                                     reftype="t", reftarget=record.source,
+                                     refdoc=app.env.docname, refexplicit=False)
+        xref.source, xref.line = section[0].source, section[0].line
+        header += nodes.paragraph("", "An edition of ", xref, classes=["essay-source"])
+    abstract = nodes.container("", classes=["essay-abstract"])
+    abstract += nodes.rubric("", "Abstract")
+    abstract += nodes.paragraph("", record.abstract)
+    header += abstract
+    labels = [app.config.peninsula_topics[t] for t in record.topics]
+    header += nodes.paragraph("", "Topics: " + ", ".join(labels), classes=["essay-topics"])
+    section.insert(1, header)
+
+
+# -- The list of essays ----------------------------------------------------------
+
+
+class essay_list(nodes.General, nodes.Element):
+    """Placeholder for the list of all essays, filled at write time."""
+
+
+class EssayListDirective(SphinxDirective):
+    """``{essay-list}``: every essay, newest first, from the front matter."""
+
+    has_content = False
+    option_spec = {"limit": directives.positive_int}
+
+    def run(self) -> list[nodes.Node]:
+        essays_domain(self.env).corpus_pages[self.env.docname] = None
+        node = essay_list("", limit=self.options.get("limit", 0))
+        self.set_source_info(node)
+        return [node]
+
+
+def newest_first(essays: Iterable[Essay]) -> list[Essay]:
+    return sorted(essays, key=lambda e: (e.date, e.title), reverse=True)
+
+
+class FillEssayLists(SphinxPostTransform):
+    default_priority = 5  # before the doc links are resolved (10)
+
+    def run(self, **kwargs: Any) -> None:
+        essays = newest_first(essays_domain(self.env).essays.values())
+        for placeholder in list(self.document.findall(essay_list)):
+            limit = placeholder["limit"] or len(essays)
+            box = nodes.container("", classes=["essay-list"])
+            for record in essays[:limit]:
+                card = nodes.container("", classes=["essay-card"])
+                link = addnodes.pending_xref(
+                    "", nodes.inline("", record.title), refdomain="std", reftype="doc",
+                    reftarget="/" + record.docname, refexplicit=True,
+                    refdoc=self.env.docname)
+                card += nodes.paragraph("", "", nodes.strong("", "", link),
+                                        classes=["essay-card-title"])
+                card += nodes.paragraph("", f"{record.byline} · {record.date_text}",
+                                        classes=["essay-byline"])
+                card += nodes.paragraph("", record.abstract, classes=["essay-card-abstract"])
+                box += card
+            placeholder.replace_self(box)
+
+
+def outdated_corpus_pages(app: Sphinx, env: BuildEnvironment, added: set[str],
+                          changed: set[str], removed: set[str]) -> list[str]:
+    """Pages made from the whole corpus (the essay list, the bibliography with
+    its "cited in" notes) are read again when any page or bib entry changes."""
+    pages = essays_domain(env).corpus_pages
+    others = (added | changed | removed) - pages.keys()
+    if others or getattr(env, "peninsula_changed_keys", None):
+        return [doc for doc in pages if doc not in changed]
+    return []
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.citations")
+    app.add_config_value("peninsula_essay_dir", "articles", "env", str)
+    app.add_config_value("peninsula_topics", {}, "env", dict)
+    app.add_config_value("peninsula_licenses", {}, "env", dict)
+    app.add_domain(EssaysDomain)
+    app.add_node(essay_list)
+    app.add_directive("essay-list", EssayListDirective)
+    app.connect("source-read", read_front_matter)
+    # before peninsula.citations (400) notes the citation the header adds
+    app.connect("doctree-read", add_header, priority=350)
+    app.connect("env-get-outdated", outdated_corpus_pages)
+    app.add_post_transform(FillEssayLists)
+    return {"version": "1.0", "env_version": 1,
+            "parallel_read_safe": True, "parallel_write_safe": True}

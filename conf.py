@@ -1,0 +1,109 @@
+"""Sphinx configuration of Peninsula Papers.
+
+Declarative only: behaviour lives in ``_ext/peninsula/`` (one concern per
+module); this file says which pieces are on and with what settings.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+# -- Project -----------------------------------------------------------------
+
+project = "Peninsula Papers"
+author = "The editors of Peninsula Papers"
+copyright = "2026, the editors and authors of Peninsula Papers; essays under CC BY 4.0"
+language = "en"
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    # ours
+    "peninsula.markup_policy",
+    "peninsula.bibfile",
+    "peninsula.citations",
+    "peninsula.bibliography",
+    "peninsula.essays",
+    # third-party
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+]
+
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+exclude_patterns = [
+    "_build",
+    ".venv",
+    "README.md",  # the repository's front page, not a page of the site
+    "tests",  # test projects build on their own
+    "templates",  # the essay template is copied, never built
+]
+nitpicky = True
+smartquotes = True
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+# front matter of essays is read by peninsula.essays; the title it holds is
+# the page title, so MyST must not take a second one from it
+myst_title_to_header = False
+
+# -- Citations (sphinxcontrib-bibtex + peninsula.citations) ------------------
+
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "apa7"
+bibtex_reference_style = "author_year"
+
+# -- Essays (peninsula.essays) -----------------------------------------------
+
+peninsula_essay_dir = "articles"
+peninsula_topics = {
+    "alliances": "Alliances",
+    "china": "China",
+    "denuclearization": "Denuclearization",
+    "deterrence": "Deterrence",
+    "inter-korean-relations": "Inter-Korean relations",
+    "military-posture": "Military posture",
+    "missile-tests": "Missile tests",
+    "northern-limit-line": "Northern Limit Line",
+    "sanctions": "Sanctions",
+    "summit-diplomacy": "Summit diplomacy",
+}
+peninsula_licenses = {
+    "CC-BY-4.0": "Creative Commons Attribution 4.0 International",
+}
+
+# -- HTML output -------------------------------------------------------------
+
+html_theme = "furo"
+html_title = "Peninsula Papers"
+html_short_title = "Peninsula Papers"
+html_static_path = ["_static"]
+html_css_files = ["peninsula.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "source_repository": None,
+    "navigation_with_keys": True,
+}
+
+# -- LaTeX output ------------------------------------------------------------
+
+latex_engine = "xelatex"
+latex_documents = [
+    ("index", "peninsula-papers.tex", "Peninsula Papers",
+     "The editors of Peninsula Papers", "manual", True),
+]
+latex_toplevel_sectioning = "chapter"
+latex_domain_indices = False
+latex_show_urls = "no"
+latex_additional_files = ["_static/latex/peninsula.sty"]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "fncychap": "",  # plain chapter titles: essays are not numbered chapters
+    "printindex": "",  # an essay collection has no general index
+    "preamble": r"\usepackage{peninsula}",
+}
