@@ -80,14 +80,15 @@ def check_entries(text: str, entries: dict[str, Entry]) -> list[tuple[int, str]]
             lines[match["key"]] = line
     for key, entry in entries.items():
         line = lines.get(key, 1)
-        problem = key_problem(entry)
-        if problem:
-            problems.append((line, problem))
         try:
             apa.Date.of(entry, "urldate")
             apa.APAStyle().format_entry("", entry)
         except apa.BibEntryError as err:
             problems.append((line, str(err)))
+            continue
+        problem = key_problem(entry)
+        if problem:
+            problems.append((line, problem))
     return problems
 
 

@@ -168,10 +168,12 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
     """Validate the front matter of *docname* into its record."""
     try:
         root = yaml.compose(yaml_text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
-        raise FrontMatterError(line, f"front matter is not valid YAML: {getattr(err, 'problem', err)}") from None
+    except yaml.MarkedYAMLError as err:
+        context = ""
+        if err.context and err.context_mark:
+            context = f" ({err.context} started at line {err.context_mark.line + 2})"
+        line = err.problem_mark.line + 2 if err.problem_mark else 2
+        raise FrontMatterError(line, f"front matter is not valid YAML{context}: {err.problem}") from None
     if not isinstance(root, yaml.MappingNode):
         raise FrontMatterError(2, "front matter must be 'field: value' lines")
     lines: dict[str, int] = {}
@@ -276,13 +278,20 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         if found is None:
             raise FrontMatterError(1, "an essay starts with YAML front matter between "
                                       "'---' lines: copy templates/essay.md")
-        yaml_text, length = found
-        record = parse_front_matter(app, docname, yaml_text)
     except FrontMatterError as err:
         logger.warning("front matter: %s", err, location=(docname, err.line),
                        type="essays", subtype="front_matter")
         return
+    yaml_text, length = found
     body_lines = text.split("\n")[length:]
+    try:
+        record = parse_front_matter(app, docname, yaml_text)
+    except FrontMatterError as err:
+        logger.warning("front matter: %s", err, location=(docname, err.line),
+                       type="essays", subtype="front_matter")
+        # the page still gets a title, so that this is the only error reported
+        source[0] = "\n" * (length - 1) + f"# {docname}\n" + "\n".join(body_lines)
+        return
     for number, line in enumerate(body_lines, start=length + 1):
         if re.match(r"^#\s", line):
             logger.warning("the title comes from the front matter: remove this '# ' "

@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "peninsula.bibfile"]
+bibtex_bibfiles = ["refs.bib"]
+exclude_patterns = ["_build"]

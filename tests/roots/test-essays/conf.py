@@ -1,0 +1,6 @@
+extensions = ["myst_parser", "peninsula.essays", "peninsula.citations"]
+bibtex_bibfiles = ["refs.bib"]
+exclude_patterns = ["_build"]
+html_theme = "furo"
+peninsula_topics = {"sanctions": "Sanctions", "deterrence": "Deterrence"}
+peninsula_licenses = {"CC-BY-4.0": "Creative Commons Attribution 4.0 International"}
