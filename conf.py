@@ -32,13 +32,9 @@ extensions = [
 
 root_doc = "index"
 source_suffix = {".md": "markdown"}
-exclude_patterns = [
-    "_build",
-    ".venv",
-    "README.md",  # the repository's front page, not a page of the site
-    "tests",  # test projects build on their own
-    "templates",  # the essay template is copied, never built
-]
+# pages of the site: top-level pages and the essays, nothing else in the tree
+include_patterns = ["*.md", "articles/*.md"]
+exclude_patterns = ["README.md"]  # the repository's front page, not a page of the site
 nitpicky = True
 smartquotes = True
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import warnings_of
+from conftest import ANSI, warnings_of
 from lxml import html as lxml_html
 
 from peninsula.essays import orcid_ok
@@ -143,3 +144,31 @@ def test_line_numbers_of_the_body_are_kept(make_app, rootdir, tmp_path):
 ])
 def test_orcid_checksum(orcid, ok):
     assert orcid_ok(orcid) is ok
+
+
+def test_corpus_pages_are_rewritten_only_when_what_they_show_changes(make_app, rootdir,
+                                                                     tmp_path):
+    srcdir = tmp_path / "essays"
+    shutil.copytree(rootdir / "test-essays", srcdir)
+    essay = srcdir / "articles" / "older.md"
+
+    def written() -> list[str]:
+        app = make_app("html", srcdir=srcdir)
+        app.build()
+        status = ANSI.sub("", app.status.getvalue())
+        return re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", status)
+
+    written()
+    # new text only: the essay, and its toctree parent as Sphinx always does
+    essay.write_text(essay.read_text() + "\nMore text.\n")
+    assert written() == ["articles/older", "index"]
+    # a new citation: the bibliography's "cited in" notes change too
+    essay.write_text(essay.read_text() + "\nCited {cite:p}`chatterji2023broadened`.\n")
+    assert written() == ["articles/older", "bibliography", "index"]
+    bib = lxml_html.fromstring((srcdir / "_build" / "html" / "bibliography.html").read_text())
+    assert "An Older Essay" in text_of(bib, "cited-in")[0]
+    # a new abstract: the essay list changes
+    essay.write_text(essay.read_text().replace("The older essay's abstract.", "A new abstract."))
+    assert written() == ["articles/older", "bibliography", "index"]
+    tree = lxml_html.fromstring((srcdir / "_build" / "html" / "index.html").read_text())
+    assert "A new abstract." in text_of(tree, "essay-card-abstract")

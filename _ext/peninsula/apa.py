@@ -23,6 +23,7 @@ sentence case, keeping text in braces (``{Korea}``) as written.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import string
 from collections import defaultdict
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from pybtex.database import Entry, Person
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Protected, String, Tag, Text
 from pybtex.style import FormattedEntry
@@ -100,7 +102,10 @@ class Date:
 # -- Names -------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)
 def _latex(text: str) -> Text:
+    """A BibTeX field as rich text; the same names and titles recur in every
+    list, and decoding LaTeX is the costliest step of formatting."""
     return Text.from_latex(text)
 
 
@@ -126,8 +131,17 @@ def initials(person: Person) -> Text:
     return Text(" ").join(parts)
 
 
-def _plain(text: Text) -> str:
-    return text.render_as("text")
+#: one backend for all plain-text rendering: ``Text.render_as("text")`` looks
+#: the backend up among the installed entry points on every call
+_PLAIN = PlainTextBackend()
+
+
+def plain(text: Text) -> str:
+    """*text* without markup."""
+    return text.render(_PLAIN)
+
+
+_plain = plain
 
 
 def name_inverted(person: Person) -> Text:
@@ -215,11 +229,6 @@ class APAStyle(BaseStyle):
 
     def format_entry(self, label: str, entry: Entry, bib_data=None) -> FormattedEntry:
         """Format *entry*; *label* is its year with suffix, e.g. ``2019a``."""
-        if entry.type.lower() not in KNOWN_TYPES:
-            raise BibEntryError(
-                f"{entry.key}: entry type @{entry.type} is not one the APA style "
-                f"formats; use one of {', '.join('@' + t for t in sorted(KNOWN_TYPES))}"
-            )
         return FormattedEntry(entry.key, format_reference(entry, label), label)
 
 
@@ -288,6 +297,11 @@ def _publisher(entry: Entry, author_text: Text | None) -> Text | None:
 def format_reference(entry: Entry, year_label: str) -> Text:
     """The whole reference-list entry as rich text."""
     kind = entry.type.lower()
+    if kind not in KNOWN_TYPES:
+        raise BibEntryError(
+            f"{entry.key}: entry type @{entry.type} is not one the APA style "
+            f"formats; use one of {', '.join('@' + t for t in sorted(KNOWN_TYPES))}"
+        )
     author, _ = _agents(entry)
     title = _title_element(entry)
     date = _date_element(entry, year_label)

@@ -82,7 +82,7 @@ def check_entries(text: str, entries: dict[str, Entry]) -> list[tuple[int, str]]
         line = lines.get(key, 1)
         try:
             apa.Date.of(entry, "urldate")
-            apa.APAStyle().format_entry("", entry)
+            apa.format_reference(entry, "")
         except apa.BibEntryError as err:
             problems.append((line, str(err)))
             continue

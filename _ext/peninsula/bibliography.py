@@ -10,6 +10,9 @@ the essays that cite it.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
@@ -47,19 +50,39 @@ class FillCorpusBibliography(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for placeholder in list(self.document.findall(corpus_bibliography)):
-            works = list(bib_entries(self.env).values())
-            try:
-                labels = apa.label_works(works)
-                formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
-            except apa.BibEntryError as err:  # reported with its line by peninsula.bibfile
-                logger.warning("cannot format the bibliography: %s", err,
-                               location=placeholder, type="citations", subtype="format")
+            box = self.formatted_list()
+            if box is None:  # reported with its line by peninsula.bibfile
                 placeholder.replace_self(nodes.paragraph())
                 continue
-            box = reference_entries(works, labels, formatted, classes=["reference-list",
-                                                                       "corpus-bibliography"])
             self.add_cited_in(box)
             placeholder.replace_self(box)
+
+    def formatted_list(self) -> nodes.container | None:
+        """Every entry, formatted; kept beside the doctrees until refs.bib changes,
+        since labelling and formatting thousands of entries is the costly part."""
+        digests = cast(CitationsDomain, self.env.get_domain("citations")).data["digests"]
+        stamp = hashlib.sha1(repr(sorted(digests.items())).encode()).hexdigest()
+        cache = Path(self.env.doctreedir) / "corpus-bibliography.pickle"
+        try:
+            with cache.open("rb") as f:
+                cached_stamp, box = pickle.load(f)
+            if cached_stamp == stamp:
+                return box
+        except (OSError, pickle.PickleError, EOFError, ValueError):
+            pass
+        works = list(bib_entries(self.env).values())
+        try:
+            labels = apa.label_works(works)
+            formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+        except apa.BibEntryError as err:
+            logger.warning("cannot format the bibliography: %s", err,
+                           location=self.document, type="citations", subtype="format")
+            return None
+        box = reference_entries(works, labels, formatted,
+                                classes=["reference-list", "corpus-bibliography"])
+        with cache.open("wb") as f:
+            pickle.dump((stamp, box.deepcopy()), f, pickle.HIGHEST_PROTOCOL)
+        return box
 
     def add_cited_in(self, box: nodes.container) -> None:
         cited = cast(CitationsDomain, self.env.get_domain("citations")).cited

@@ -183,10 +183,6 @@ def render(text: apa.Text) -> list[nodes.Node]:
     return cast(list, text.render(backend))
 
 
-def plain(text: apa.Text) -> str:
-    return text.render_as("text")
-
-
 class ResolveCitations(SphinxPostTransform):
     """Turn each document's citations into links and fill its References."""
 
@@ -228,7 +224,7 @@ class ResolveCitations(SphinxPostTransform):
                 else:
                     inline += nodes.reference(
                         "", "", *render(text), internal=True,
-                        refid=ENTRY_ID.format(key=key), reftitle=plain(formatted[key]))
+                        refid=ENTRY_ID.format(key=key), reftitle=apa.plain(formatted[key]))
             if not cited:  # every key unknown: already reported at read time
                 inline += nodes.Text(xref["reftarget"])
             xref.replace_self(inline)

@@ -381,14 +381,25 @@ class FillEssayLists(SphinxPostTransform):
             placeholder.replace_self(box)
 
 
-def outdated_corpus_pages(app: Sphinx, env: BuildEnvironment, added: set[str],
-                          changed: set[str], removed: set[str]) -> list[str]:
-    """Pages made from the whole corpus (the essay list, the bibliography with
-    its "cited in" notes) are read again when any page or bib entry changes."""
-    pages = essays_domain(env).corpus_pages
-    others = (added | changed | removed) - pages.keys()
-    if others or getattr(env, "peninsula_changed_keys", None):
-        return [doc for doc in pages if doc not in changed]
+def _corpus_state(env: BuildEnvironment) -> tuple[dict, dict]:
+    """What pages made from the whole corpus depend on: every essay's record
+    and every page's cited keys (records are replaced, never changed, on a read)."""
+    cited = env.get_domain("citations").data["cited"]  # type: ignore[attr-defined]
+    return dict(essays_domain(env).essays), {doc: list(keys) for doc, keys in cited.items()}
+
+
+def note_corpus_state(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.peninsula_corpus_before = _corpus_state(env)  # type: ignore[attr-defined]
+
+
+def updated_corpus_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages made from the whole corpus (the essay list, the bibliography and
+    its "cited in" notes) are filled at write time: they are written again when
+    a record, a page's citations or a bib entry changed, and not when only the
+    text of an essay did."""
+    before = getattr(env, "peninsula_corpus_before", None)
+    if before != _corpus_state(env) or getattr(env, "peninsula_changed_keys", None):
+        return list(essays_domain(env).corpus_pages)
     return []
 
 
@@ -403,7 +414,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", read_front_matter)
     # before peninsula.citations (400) notes the citation the header adds
     app.connect("doctree-read", add_header, priority=350)
-    app.connect("env-get-outdated", outdated_corpus_pages)
+    app.connect("env-before-read-docs", note_corpus_state)
+    app.connect("env-get-updated", updated_corpus_pages)
     app.add_post_transform(FillEssayLists)
     return {"version": "1.0", "env_version": 1,
             "parallel_read_safe": True, "parallel_write_safe": True}

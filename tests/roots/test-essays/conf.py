@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "peninsula.essays", "peninsula.citations"]
+extensions = ["myst_parser", "peninsula.essays", "peninsula.citations", "peninsula.bibliography"]
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]
 html_theme = "furo"
