@@ -127,8 +127,10 @@ def test_hangul_names_are_in_the_pages(corpus_html):
 
 
 def test_wording_shares_no_run_of_eight_words_with_the_sources():
+    checker = SHARED / "tools" / "seed_overlap.py"
+    assert checker.is_file(), f"the source essays' checker is expected at {checker}"
     result = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "seed_overlap.py"), "--seeds",
+        [sys.executable, str(checker), "--seeds",
          str(SHARED / "seeds"), str(REPO)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("0 shared runs of 8+ words")
