@@ -89,8 +89,14 @@ html_theme_options = {
 
 latex_engine = "xelatex"
 latex_documents = [
-    ("index", "peninsula-papers.tex", "Peninsula Papers",
-     "The editors of Peninsula Papers", "manual", True),
+    (
+        "index",
+        "peninsula-papers.tex",
+        "Peninsula Papers",
+        "The editors of Peninsula Papers",
+        "manual",
+        True,
+    ),
 ]
 latex_toplevel_sectioning = "chapter"
 latex_domain_indices = False

@@ -33,9 +33,23 @@ def warnings_of(app) -> list[str]:
 def strict_build(builder: str, outdir: Path, srcdir: Path = REPO) -> subprocess.CompletedProcess:
     """Build as `make` does: -W --keep-going -n."""
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", builder, str(srcdir), str(outdir),
-         "-W", "--keep-going", "-n", "-q"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-M",
+            builder,
+            str(srcdir),
+            str(outdir),
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

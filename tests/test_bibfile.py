@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import warnings_of
-
 from peninsula.bibfile import ascii_words
 
 

@@ -16,8 +16,10 @@ def page(app, name: str):
 
 
 def citations(tree) -> list[str]:
-    return [" ".join(span.text_content().split())
-            for span in tree.xpath('//span[contains(@class, "citation")]')]
+    return [
+        " ".join(span.text_content().split())
+        for span in tree.xpath('//span[contains(@class, "citation")]')
+    ]
 
 
 def reference_ids(tree) -> list[str]:
@@ -61,8 +63,11 @@ def test_links_resolve_to_the_same_pages_references(app):
 def test_each_list_holds_exactly_the_works_cited_there(app):
     app.build()
     assert reference_ids(page(app, "first")) == [
-        "ref-ahlander2019north", "ref-chang2015revisiting", "ref-kim2022missile",
-        "ref-unsc2017resolution"]
+        "ref-ahlander2019north",
+        "ref-chang2015revisiting",
+        "ref-kim2022missile",
+        "ref-unsc2017resolution",
+    ]
     assert reference_ids(page(app, "second")) == ["ref-cha2012impossible", "ref-kim2022missile"]
     # a page that cites nothing has no References section
     assert page(app, "index").xpath('//section[@id="references"]') == []
@@ -84,7 +89,10 @@ def test_references_section_is_last_and_in_page_toc(app):
 def test_tooltip_is_the_full_reference(app):
     app.build()
     link = page(app, "second").xpath('//a[@href="#ref-cha2012impossible"]')[0]
-    assert link.get("title") == "Cha, V. (2012). The impossible state: North Korea, past and future. Ecco."
+    assert (
+        link.get("title")
+        == "Cha, V. (2012). The impossible state: North Korea, past and future. Ecco."
+    )
 
 
 @pytest.mark.sphinx("latex", testroot="citations")
@@ -108,7 +116,8 @@ def test_unknown_key_is_reported_at_its_line(app):
     app.build()
     assert warnings_of(app) == [
         f"{source}:5: WARNING: unknown citation key 'kim2022misile': "
-        "did you mean 'kim2022missile'? [citations.unknown_key]"]
+        "did you mean 'kim2022missile'? [citations.unknown_key]"
+    ]
 
 
 @pytest.mark.sphinx("html", testroot="citations", srcdir="citations-other-forms")
@@ -118,7 +127,8 @@ def test_other_cite_forms_are_refused(app):
     app.build()
     assert warnings_of(app) == [
         f"{source}:5: WARNING: {{cite:alp}} is not a citation form of this corpus: write "
-        "{cite:p} for (Kim, 2022) or {cite:t} for Kim (2022) [citations.role]"]
+        "{cite:p} for (Kim, 2022) or {cite:t} for Kim (2022) [citations.role]"
+    ]
 
 
 def test_editing_an_entry_rereads_only_the_pages_citing_it(make_app, rootdir, tmp_path):

@@ -10,10 +10,9 @@ import pytest
 import yaml
 from conftest import REPO, SHARED
 from lxml import html as lxml_html
+from peninsula import apa
 from pybtex.database import parse_file
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
-
-from peninsula import apa
 
 ESSAYS = sorted((REPO / "articles").glob("*.md"))
 ROLE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
@@ -25,8 +24,9 @@ def front_matter(path):
 
 def cited_keys(path) -> set[str]:
     """Keys an essay cites, read from its Markdown (and its front matter's source)."""
-    keys = {t.key for m in ROLE.finditer(path.read_text())
-            for t in parse_citation_targets(m.group(1))}
+    keys = {
+        t.key for m in ROLE.finditer(path.read_text()) for t in parse_citation_targets(m.group(1))
+    }
     source = front_matter(path).get("source")
     return keys | ({source} if source else set())
 
@@ -93,8 +93,11 @@ def test_ends_with_editors_note_then_references(corpus_html, essay):
 def test_index_lists_the_essays_from_front_matter_newest_first(corpus_html):
     tree = page(corpus_html, "index")
     cards = tree.xpath('//div[contains(@class, "essay-card")]')
-    meta = sorted((front_matter(p) | {"slug": p.stem} for p in ESSAYS),
-                  key=lambda m: str(m["date"]), reverse=True)
+    meta = sorted(
+        (front_matter(p) | {"slug": p.stem} for p in ESSAYS),
+        key=lambda m: str(m["date"]),
+        reverse=True,
+    )
     assert len(cards) == len(meta)
     for card, fm in zip(cards, meta, strict=True):
         title = card.xpath('.//*[contains(@class, "essay-card-title")]//a')[0]
@@ -105,7 +108,8 @@ def test_index_lists_the_essays_from_front_matter_newest_first(corpus_html):
         assert byline.startswith(" and ".join(names) if names else "Unsigned")
         assert byline.endswith(str(fm["date"])[:4])
         assert words(card.xpath('.//*[contains(@class, "essay-card-abstract")]')[0]) == (
-            " ".join(fm["abstract"].split()))
+            " ".join(fm["abstract"].split())
+        )
 
 
 def test_bibliography_lists_every_work_once(corpus_html, bib):
@@ -130,8 +134,11 @@ def test_wording_shares_no_run_of_eight_words_with_the_sources():
     checker = SHARED / "tools" / "seed_overlap.py"
     assert checker.is_file(), f"the source essays' checker is expected at {checker}"
     result = subprocess.run(
-        [sys.executable, str(checker), "--seeds",
-         str(SHARED / "seeds"), str(REPO)], capture_output=True, text=True, check=False)
+        [sys.executable, str(checker), "--seeds", str(SHARED / "seeds"), str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("0 shared runs of 8+ words")
 

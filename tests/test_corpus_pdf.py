@@ -20,8 +20,12 @@ TITLES = {p.stem: yaml.safe_load(p.read_text().split("---\n")[1])["title"] for p
 
 def text_of_pages(pdf, first: int, last: int) -> str:
     """pdftotext of pages first..last (1-based), whitespace folded."""
-    out = subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), "-layout", str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return " ".join(out.split())
 
 
@@ -39,11 +43,13 @@ def pdf(corpus_latex):
 def chapters(pdf) -> dict[str, tuple[int, int]]:
     """Chapter title -> (first page, last page), from the PDF's outline."""
     reader = PdfReader(pdf)
-    starts = [(item.title, reader.get_destination_page_number(item) + 1)
-              for item in reader.outline if not isinstance(item, list)]
+    starts = [
+        (item.title, reader.get_destination_page_number(item) + 1)
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
     ranges = {}
-    for (title, start), nxt in zip(starts, starts[1:] + [("", len(reader.pages) + 1)],
-                                   strict=True):
+    for (title, start), nxt in zip(starts, starts[1:] + [("", len(reader.pages) + 1)], strict=True):
         ranges[title] = (start, nxt[1] - 1)
     return ranges
 
@@ -69,11 +75,17 @@ def test_references_close_their_own_chapter(pdf, chapters, essay):
     # the works this essay cites are listed after its References heading, in its
     # own chapter (the next chapter starts at the next outline entry)
     listed = squeeze(text[refs:])
-    own = ("Chatterji, P., & Gurudatha, N. (2023). Broadened diplomacy in US and North Korea "
-           "relations." if "broadened" in essay.stem
-           else "The future of diplomacy with North Korea. (2020). World News.")
-    for entry in (own, "Ahlander, J., & O'Connor, P. (2019, October 5). North Korea breaks off "
-                       "nuclear talks with US. Reuters. Retrieved February 3, 2023."):
+    own = (
+        "Chatterji, P., & Gurudatha, N. (2023). Broadened diplomacy in US and North Korea "
+        "relations."
+        if "broadened" in essay.stem
+        else "The future of diplomacy with North Korea. (2020). World News."
+    )
+    for entry in (
+        own,
+        "Ahlander, J., & O'Connor, P. (2019, October 5). North Korea breaks off "
+        "nuclear talks with US. Reuters. Retrieved February 3, 2023.",
+    ):
         assert squeeze(entry) in listed
 
 
@@ -86,7 +98,10 @@ def test_hangul_is_printed(pdf, chapters):
 def test_bibliography_chapter_is_not_empty(pdf, chapters):
     first, last = chapters["Bibliography"]
     text = squeeze(text_of_pages(pdf, first, last))
-    for start in ("Ahlander, J., & O'Connor, P. (2019, October 5).",
-                  "Chang, Y. S. (2015).", "USIP China-North Korea Senior Study Group. (2019, May 6).",
-                  "The White House. (2018, June 12)."):
+    for start in (
+        "Ahlander, J., & O'Connor, P. (2019, October 5).",
+        "Chang, Y. S. (2015).",
+        "USIP China-North Korea Senior Study Group. (2019, May 6).",
+        "The White House. (2018, June 12).",
+    ):
         assert squeeze(start) in text

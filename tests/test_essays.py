@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from conftest import ANSI, warnings_of
 from lxml import html as lxml_html
-
 from peninsula.essays import orcid_ok
 
 
@@ -18,8 +17,10 @@ def page(app, name: str):
 
 
 def text_of(tree, css_class: str) -> list[str]:
-    return [" ".join(e.text_content().split())
-            for e in tree.xpath(f'//*[contains(@class, "{css_class}")]')]
+    return [
+        " ".join(e.text_content().split())
+        for e in tree.xpath(f'//*[contains(@class, "{css_class}")]')
+    ]
 
 
 @pytest.mark.sphinx("html", testroot="essays")
@@ -53,42 +54,86 @@ def test_essay_list_is_newest_first(app):
     assert titles == ["A Newer Essay", "An Older Essay"]
     links = tree.xpath('//*[contains(@class, "essay-card-title")]//a/@href')
     assert links == ["articles/newer.html", "articles/older.html"]
-    assert text_of(tree, "essay-card-abstract") == ["The newer essay's abstract.",
-                                                   "The older essay's abstract."]
+    assert text_of(tree, "essay-card-abstract") == [
+        "The newer essay's abstract.",
+        "The older essay's abstract.",
+    ]
 
 
 GOOD = (Path(__file__).parent / "roots" / "test-essays" / "articles" / "newer.md").read_text()
 
 
-@pytest.mark.parametrize(("old", "new", "line", "message"), [
-    ("title: A Newer Essay\n", "", 1,
-     "required field 'title' is missing: add 'title:' to the front matter (see templates/essay.md)"),
-    ("date: 2023-02", "date: 2023-13", 8,
-     "field 'date': '2023-13' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("date: 2023-02", "date: Feb 2023", 8,
-     "field 'date': 'Feb 2023' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("topics: [sanctions, deterrence]", "topics: [sanctions, diplomacy]", 12,
-     "unknown topic 'diplomacy': choose from deterrence, sanctions (peninsula_topics in conf.py)"),
-    ("0000-0002-1825-0097", "0000-0002-1825-0098", 4,
-     "ORCID '0000-0002-1825-0098' of Pronoy Chatterji is not valid (format "
-     "0000-0002-1825-0097, last character a checksum): copy it from orcid.org"),
-    ("source: chatterji2023broadened", "source: chatterji2023broad", 13,
-     "field 'source': 'chatterji2023broad' is not a key of refs.bib: add the original "
-     "publication there and give its key"),
-    ("license: CC-BY-4.0", "licence: CC-BY-4.0", 14,
-     "unknown field 'licence': the fields are title, subtitle, authors, date, abstract, "
-     "topics, source, license"),
-    ("license: CC-BY-4.0", "license: MIT", 14,
-     "unknown license 'MIT': use one of CC-BY-4.0"),
-    ("title: A Newer Essay", "title: A *Newer* Essay", 2,
-     "field 'title' must be plain text, without Markdown or HTML characters such as "
-     "* _ ` [ ] < > #"),
-    ("  - name: Naman Gurudatha\n", "  - nom: Naman Gurudatha\n", 4,
-     "each author needs a 'name': write '- name: Pronoy Chatterji'"),
-    ("title: A Newer Essay", "title: [unclosed", 3,
-     "front matter is not valid YAML (while parsing a flow sequence started at line 2): "
-     "expected ',' or ']', but got ':'"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        (
+            "title: A Newer Essay\n",
+            "",
+            1,
+            "required field 'title' is missing: add 'title:' to the front matter (see templates/essay.md)",
+        ),
+        (
+            "date: 2023-02",
+            "date: 2023-13",
+            8,
+            "field 'date': '2023-13' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+        ),
+        (
+            "date: 2023-02",
+            "date: Feb 2023",
+            8,
+            "field 'date': 'Feb 2023' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+        ),
+        (
+            "topics: [sanctions, deterrence]",
+            "topics: [sanctions, diplomacy]",
+            12,
+            "unknown topic 'diplomacy': choose from deterrence, sanctions (peninsula_topics in conf.py)",
+        ),
+        (
+            "0000-0002-1825-0097",
+            "0000-0002-1825-0098",
+            4,
+            "ORCID '0000-0002-1825-0098' of Pronoy Chatterji is not valid (format "
+            "0000-0002-1825-0097, last character a checksum): copy it from orcid.org",
+        ),
+        (
+            "source: chatterji2023broadened",
+            "source: chatterji2023broad",
+            13,
+            "field 'source': 'chatterji2023broad' is not a key of refs.bib: add the original "
+            "publication there and give its key",
+        ),
+        (
+            "license: CC-BY-4.0",
+            "licence: CC-BY-4.0",
+            14,
+            "unknown field 'licence': the fields are title, subtitle, authors, date, abstract, "
+            "topics, source, license",
+        ),
+        ("license: CC-BY-4.0", "license: MIT", 14, "unknown license 'MIT': use one of CC-BY-4.0"),
+        (
+            "title: A Newer Essay",
+            "title: A *Newer* Essay",
+            2,
+            "field 'title' must be plain text, without Markdown or HTML characters such as "
+            "* _ ` [ ] < > #",
+        ),
+        (
+            "  - name: Naman Gurudatha\n",
+            "  - nom: Naman Gurudatha\n",
+            4,
+            "each author needs a 'name': write '- name: Pronoy Chatterji'",
+        ),
+        (
+            "title: A Newer Essay",
+            "title: [unclosed",
+            3,
+            "front matter is not valid YAML (while parsing a flow sequence started at line 2): "
+            "expected ',' or ']', but got ':'",
+        ),
+    ],
+)
 def test_broken_front_matter_is_reported(make_app, rootdir, tmp_path, old, new, line, message):
     srcdir = tmp_path / "essays"
     shutil.copytree(rootdir / "test-essays", srcdir)
@@ -98,7 +143,8 @@ def test_broken_front_matter_is_reported(make_app, rootdir, tmp_path, old, new, 
     app = make_app("html", srcdir=srcdir)
     app.build()
     assert warnings_of(app) == [
-        f"{essay}:{line}: WARNING: front matter: {message} [essays.front_matter]"]
+        f"{essay}:{line}: WARNING: front matter: {message} [essays.front_matter]"
+    ]
 
 
 def test_an_essay_without_front_matter_is_reported(make_app, rootdir, tmp_path):
@@ -110,7 +156,8 @@ def test_an_essay_without_front_matter_is_reported(make_app, rootdir, tmp_path):
     app.build()
     assert warnings_of(app) == [
         f"{essay}:1: WARNING: front matter: an essay starts with YAML front matter between "
-        "'---' lines: copy templates/essay.md [essays.front_matter]"]
+        "'---' lines: copy templates/essay.md [essays.front_matter]"
+    ]
 
 
 def test_a_second_title_heading_is_reported(make_app, rootdir, tmp_path):
@@ -122,7 +169,8 @@ def test_a_second_title_heading_is_reported(make_app, rootdir, tmp_path):
     app.build()
     assert warnings_of(app) == [
         f"{essay}:17: WARNING: the title comes from the front matter: remove this '# ' "
-        "heading and start sections with '## ' [essays.title]"]
+        "heading and start sections with '## ' [essays.title]"
+    ]
 
 
 def test_line_numbers_of_the_body_are_kept(make_app, rootdir, tmp_path):
@@ -135,19 +183,26 @@ def test_line_numbers_of_the_body_are_kept(make_app, rootdir, tmp_path):
     lines = GOOD.count("\n") + 2
     assert warnings_of(app) == [
         f"{essay}:{lines}: WARNING: unknown citation key 'nokey2020x': add the work to "
-        "refs.bib or correct the key [citations.unknown_key]"]
+        "refs.bib or correct the key [citations.unknown_key]"
+    ]
 
 
-@pytest.mark.parametrize(("orcid", "ok"), [
-    ("0000-0002-1825-0097", True), ("0000-0001-5109-3700", True), ("0000-0002-1694-233X", True),
-    ("0000-0002-1825-0098", False), ("0000-0002-1825-009", False), ("0000000218250097", False),
-])
+@pytest.mark.parametrize(
+    ("orcid", "ok"),
+    [
+        ("0000-0002-1825-0097", True),
+        ("0000-0001-5109-3700", True),
+        ("0000-0002-1694-233X", True),
+        ("0000-0002-1825-0098", False),
+        ("0000-0002-1825-009", False),
+        ("0000000218250097", False),
+    ],
+)
 def test_orcid_checksum(orcid, ok):
     assert orcid_ok(orcid) is ok
 
 
-def test_corpus_pages_are_rewritten_only_when_what_they_show_changes(make_app, rootdir,
-                                                                     tmp_path):
+def test_corpus_pages_are_rewritten_only_when_what_they_show_changes(make_app, rootdir, tmp_path):
     srcdir = tmp_path / "essays"
     shutil.copytree(rootdir / "test-essays", srcdir)
     essay = srcdir / "articles" / "older.md"

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import warnings_of
 
-RAW = ("raw HTML is not allowed in the corpus: write Markdown instead (an image is "
-       "![alt text](path), a link is [text](https://...)) [markup.raw]")
+RAW = (
+    "raw HTML is not allowed in the corpus: write Markdown instead (an image is "
+    "![alt text](path), a link is [text](https://...)) [markup.raw]"
+)
 
 
 @pytest.mark.sphinx("html", testroot="markup")

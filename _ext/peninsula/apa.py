@@ -27,30 +27,63 @@ import functools
 import re
 import string
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
-from pybtex.database import Entry, Person
 from pybtex.backends.plaintext import Backend as PlainTextBackend
+from pybtex.database import Entry, Person
 from pybtex.plugin import register_plugin
-from pybtex.richtext import Protected, String, Tag, Text
+from pybtex.richtext import String, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
 #: Entry types whose title is italic (stand-alone works). Titles of parts of
 #: a larger work (articles, chapters, papers) are set in roman.
 STANDALONE_TYPES = frozenset(
-    {"book", "report", "techreport", "online", "misc", "thesis", "phdthesis",
-     "mastersthesis", "manual", "proceedings", "unpublished"}
+    {
+        "book",
+        "report",
+        "techreport",
+        "online",
+        "misc",
+        "thesis",
+        "phdthesis",
+        "mastersthesis",
+        "manual",
+        "proceedings",
+        "unpublished",
+    }
 )
 #: Entry types that show only the year even when a full date is known.
-YEAR_ONLY_TYPES = frozenset({"book", "incollection", "inbook", "thesis", "phdthesis",
-                             "mastersthesis", "proceedings", "inproceedings"})
+YEAR_ONLY_TYPES = frozenset(
+    {
+        "book",
+        "incollection",
+        "inbook",
+        "thesis",
+        "phdthesis",
+        "mastersthesis",
+        "proceedings",
+        "inproceedings",
+    }
+)
 #: Entry types the style knows. Anything else is reported, not guessed at.
 KNOWN_TYPES = STANDALONE_TYPES | YEAR_ONLY_TYPES | {"article"}
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 _ARTICLES = ("the ", "a ", "an ")
 
@@ -68,7 +101,7 @@ class Date:
     day: int | None = None
 
     @classmethod
-    def of(cls, entry: Entry, field: str = "date") -> "Date":
+    def of(cls, entry: Entry, field: str = "date") -> Date:
         raw = entry.fields.get(field, "").strip()
         if not raw and field == "date" and entry.fields.get("year"):
             raw = entry.fields["year"].strip()
@@ -77,16 +110,13 @@ class Date:
         match = DATE_RE.match(raw)
         if not match:
             raise BibEntryError(
-                f"{entry.key}: {field} {raw!r} is not a date; "
-                "write YYYY, YYYY-MM or YYYY-MM-DD"
+                f"{entry.key}: {field} {raw!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
             )
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
             datetime.date(year, month or 1, day or 1)
         except ValueError:
-            raise BibEntryError(
-                f"{entry.key}: {field} {raw!r} is not a calendar date"
-            ) from None
+            raise BibEntryError(f"{entry.key}: {field} {raw!r} is not a calendar date") from None
         return cls(year, month, day)
 
     def long(self) -> str:
@@ -198,7 +228,7 @@ def _sort_text(text: str) -> str:
     text = text.lower().lstrip(string.punctuation + " ")
     for article in _ARTICLES:
         if text.startswith(article):
-            return text[len(article):]
+            return text[len(article) :]
     return text
 
 
@@ -331,10 +361,13 @@ def format_reference(entry: Entry, year_label: str) -> Text:
         editors = entry.persons.get("editor")
         if editors:
             role = "Ed." if len(editors) == 1 else "Eds."
-            in_part = Text(in_part, join_names([name_direct(p) for p in editors])
-                           if len(editors) != 2 else
-                           Text(name_direct(editors[0]), " & ", name_direct(editors[1])),
-                           f" ({role}), ")
+            in_part = Text(
+                in_part,
+                join_names([name_direct(p) for p in editors])
+                if len(editors) != 2
+                else Text(name_direct(editors[0]), " & ", name_direct(editors[1])),
+                f" ({role}), ",
+            )
         in_part = Text(in_part, Tag("em", sentence_case(_latex(booktitle))))
         if entry.fields.get("pages"):
             in_part = Text(in_part, " (pp. ", _pages(entry.fields["pages"]), ")")
@@ -409,8 +442,9 @@ def _identity(person: Person) -> str:
 def _sort_key(entry: Entry) -> tuple:
     people = _authors_or_editors(entry)
     if people:
-        head = tuple(_sort_text(_plain(family(p))) + " " + _plain(initials(p)).lower()
-                     for p in people)
+        head = tuple(
+            _sort_text(_plain(family(p))) + " " + _plain(initials(p)).lower() for p in people
+        )
     else:
         head = (_sort_text(_plain(title_of(entry))),)
     date = Date.of(entry)
@@ -419,8 +453,9 @@ def _sort_key(entry: Entry) -> tuple:
     return (head, year, _sort_text(_plain(title_of(entry))), entry.key)
 
 
-def _short_author(people: list[Person], count: int, narrative: bool,
-                  with_initials: set[str]) -> Text:
+def _short_author(
+    people: list[Person], count: int, narrative: bool, with_initials: set[str]
+) -> Text:
     def one(p: Person) -> Text:
         if not is_group(p) and _plain(family(p)).lower() in with_initials and len(initials(p)):
             return Text(initials(p), " ", family(p))
@@ -432,11 +467,11 @@ def _short_author(people: list[Person], count: int, narrative: bool,
     if len(people) == 2:
         return Text(one(people[0]), conj, one(people[1]))
     if count >= len(people):
-        return Text(Text(", ").join(one(p) for p in people[:-1]), "," + conj,
-                    one(people[-1]))
+        return Text(Text(", ").join(one(p) for p in people[:-1]), "," + conj, one(people[-1]))
     # APA 8.18: "Kim et al.", but "Kim, Lee, et al." when more names are needed
-    return Text(Text(", ").join(one(p) for p in people[:count]),
-                ", et al." if count > 1 else " et al.")
+    return Text(
+        Text(", ").join(one(p) for p in people[:count]), ", et al." if count > 1 else " et al."
+    )
 
 
 def _title_label(entry: Entry) -> Text:
@@ -465,7 +500,9 @@ def label_works(entries: Sequence[Entry]) -> dict[str, WorkLabel]:
     groups: dict[tuple, list[Entry]] = defaultdict(list)
     for entry in ordered:
         people = _authors_or_editors(entry)
-        who = tuple(_identity(p) for p in people) or ("title:" + _sort_text(_plain(title_of(entry))),)
+        who = tuple(_identity(p) for p in people) or (
+            "title:" + _sort_text(_plain(title_of(entry))),
+        )
         groups[(who, Date.of(entry).year)].append(entry)
     year_label: dict[str, str] = {}
     for (_, year), members in groups.items():
@@ -505,11 +542,15 @@ def label_works(entries: Sequence[Entry]) -> dict[str, WorkLabel]:
             short_t = _short_author(people, counts[entry.key], True, with_initials)
         else:
             short_p = short_t = _title_label(entry)
-        abbrev = (_latex(entry.fields["shortauthor"])
-                  if len(people) == 1 and entry.fields.get("shortauthor") else None)
+        abbrev = (
+            _latex(entry.fields["shortauthor"])
+            if len(people) == 1 and entry.fields.get("shortauthor")
+            else None
+        )
         quoted = not people and entry.type.lower() not in STANDALONE_TYPES
-        labels[entry.key] = WorkLabel(entry.key, short_p, short_t, year_label[entry.key],
-                                      order, abbrev, quoted)
+        labels[entry.key] = WorkLabel(
+            entry.key, short_p, short_t, year_label[entry.key], order, abbrev, quoted
+        )
     return labels
 
 
@@ -529,8 +570,9 @@ class Cited:
 Segment = tuple[Text, "str | None"]
 
 
-def format_citation(works: Sequence[Cited], narrative: bool,
-                    introduced: set[str] | None = None) -> list[Segment]:
+def format_citation(
+    works: Sequence[Cited], narrative: bool, introduced: set[str] | None = None
+) -> list[Segment]:
     """``(Chang, 2015; Kim, 2019a, 2022)`` or ``Kim (2019a, 2022)``.
 
     Works are given in reference-list order (APA 8.12); works by the same
@@ -544,8 +586,11 @@ def format_citation(works: Sequence[Cited], narrative: bool,
         """``Kim, 2022`` / ``Kim (2022``: the part of a citation that links."""
         full = label.author_t if narrative else label.author_p
         if label.quoted:
-            return (Text("“", full, "” (", label.year) if narrative
-                    else Text("“", full, ",” ", label.year))
+            return (
+                Text("“", full, "” (", label.year)
+                if narrative
+                else Text("“", full, ",” ", label.year)
+            )
         if label.abbrev is not None:
             short = _plain(label.abbrev)
             if short in introduced:
@@ -560,8 +605,12 @@ def format_citation(works: Sequence[Cited], narrative: bool,
     works = sorted(works, key=lambda w: w.label.order)
     runs: list[list[Cited]] = []
     for work in works:
-        if (runs and _plain(runs[-1][-1].label.author_p) == _plain(work.label.author_p)
-                and not runs[-1][-1].post and not work.pre):
+        if (
+            runs
+            and _plain(runs[-1][-1].label.author_p) == _plain(work.label.author_p)
+            and not runs[-1][-1].post
+            and not work.pre
+        ):
             runs[-1].append(work)
         else:
             runs.append([work])
@@ -570,8 +619,16 @@ def format_citation(works: Sequence[Cited], narrative: bool,
     if narrative:
         for index, run in enumerate(runs):
             if index:
-                out.append((Text(", " if index < len(runs) - 1 else
-                                 (", and " if len(runs) > 2 else " and ")), None))
+                out.append(
+                    (
+                        Text(
+                            ", "
+                            if index < len(runs) - 1
+                            else (", and " if len(runs) > 2 else " and ")
+                        ),
+                        None,
+                    )
+                )
             first = run[0]
             if first.pre:
                 out.append((Text(first.pre + " "), None))

@@ -41,8 +41,10 @@ def key_problem(entry: Entry) -> str | None:
     """Why *entry*'s key breaks the convention, or None."""
     match = KEY_RE.match(entry.key)
     if not match:
-        return ("key %r is not authoryearword: lowercase author, year (or 'nd' for no "
-                "date) and a word of the title, e.g. kim2022missile" % entry.key)
+        return (
+            "key %r is not authoryearword: lowercase author, year (or 'nd' for no "
+            "date) and a word of the title, e.g. kim2022missile" % entry.key
+        )
     title_words = ascii_words(entry.fields.get("title", ""))
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     if people:
@@ -53,13 +55,18 @@ def key_problem(entry: Entry) -> str | None:
     else:
         allowed = {w for w in title_words if w not in STOP_WORDS}
     if match["who"] not in allowed:
-        return ("key %r should begin with the first author's family name (or, with no "
-                "author, a word of the title), e.g. %r"
-                % (entry.key, sorted(allowed)[0] + match["year"] + match["word"]))
+        return (
+            "key %r should begin with the first author's family name (or, with no "
+            "author, a word of the title), e.g. %r"
+            % (entry.key, sorted(allowed)[0] + match["year"] + match["word"])
+        )
     year = apa.Date.of(entry).year
     if match["year"] != ("nd" if year is None else str(year)):
-        return ("key %r has year %r but the entry's date gives %r"
-                % (entry.key, match["year"], "nd" if year is None else str(year)))
+        return "key %r has year %r but the entry's date gives %r" % (
+            entry.key,
+            match["year"],
+            "nd" if year is None else str(year),
+        )
     if not any(w.startswith(match["word"]) for w in title_words):
         return "key %r should end with a word of the title" % entry.key
     return None
@@ -74,8 +81,13 @@ def check_entries(text: str, entries: dict[str, Entry]) -> list[tuple[int, str]]
             continue
         line = text.count("\n", 0, match.start("key")) + 1
         if match["key"] in lines:
-            problems.append((line, "key %r is used twice (first at line %d): give each "
-                                   "work one entry" % (match["key"], lines[match["key"]])))
+            problems.append(
+                (
+                    line,
+                    "key %r is used twice (first at line %d): give each "
+                    "work one entry" % (match["key"], lines[match["key"]]),
+                )
+            )
         else:
             lines[match["key"]] = line
     for key, entry in entries.items():
@@ -106,13 +118,16 @@ def check_bibfile(app: Sphinx) -> None:
             cache += [(str(path), line, msg) for line, msg in check_entries(text, own)]
         env.peninsula_bib_problems = cache  # type: ignore[attr-defined]
     for path, line, message in cache:
-        logger.warning(message, location=f"{path}:{line}", type="bibfile",
-                       subtype="convention")
+        logger.warning(message, location=f"{path}:{line}", type="bibfile", subtype="convention")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.citations")
     # after peninsula.citations has noted which entries changed (600)
     app.connect("builder-inited", check_bibfile, priority=700)
-    return {"version": "1.0", "env_version": 1,
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -26,7 +26,6 @@ from .citations import ENTRY_ID, CitationsDomain, bib_entries, reference_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +74,17 @@ class FillCorpusBibliography(SphinxPostTransform):
             labels = apa.label_works(works)
             formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
         except apa.BibEntryError as err:
-            logger.warning("cannot format the bibliography: %s", err,
-                           location=self.document, type="citations", subtype="format")
+            logger.warning(
+                "cannot format the bibliography: %s",
+                err,
+                location=self.document,
+                type="citations",
+                subtype="format",
+            )
             return None
-        box = reference_entries(works, labels, formatted,
-                                classes=["reference-list", "corpus-bibliography"])
+        box = reference_entries(
+            works, labels, formatted, classes=["reference-list", "corpus-bibliography"]
+        )
         with cache.open("wb") as f:
             pickle.dump((stamp, box.deepcopy()), f, pickle.HIGHEST_PROTOCOL)
         return box
@@ -92,7 +97,7 @@ class FillCorpusBibliography(SphinxPostTransform):
             for key in cited[docname]:
                 citing.setdefault(key, []).append(docname)
         for para in box.findall(nodes.paragraph):
-            key = para["ids"][0][len(ENTRY_ID.format(key="")):]
+            key = para["ids"][0][len(ENTRY_ID.format(key="")) :]
             docs = citing.get(key, [])
             if not docs:
                 continue
@@ -102,8 +107,14 @@ class FillCorpusBibliography(SphinxPostTransform):
                     line += nodes.Text("; ")
                 title = essays[docname].title if docname in essays else docname
                 line += addnodes.pending_xref(
-                    "", nodes.inline("", title), refdomain="std", reftype="doc",
-                    reftarget="/" + docname, refexplicit=True, refdoc=self.env.docname)
+                    "",
+                    nodes.inline("", title),
+                    refdomain="std",
+                    reftype="doc",
+                    reftarget="/" + docname,
+                    refexplicit=True,
+                    refdoc=self.env.docname,
+                )
             para += nodes.Text(" ")
             para += line
 

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from typing import TYPE_CHECKING, Any, Iterable, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 import pybtex_docutils
 from docutils import nodes
@@ -89,8 +90,9 @@ def bib_entries(env: BuildEnvironment) -> dict[str, Entry]:
 def _digest(entry: Entry) -> str:
     parts = [entry.type.lower()]
     parts += [f"{k}={v}" for k, v in sorted(entry.fields.items())]
-    parts += [f"{role}={' and '.join(map(str, people))}"
-              for role, people in sorted(entry.persons.items())]
+    parts += [
+        f"{role}={' and '.join(map(str, people))}" for role, people in sorted(entry.persons.items())
+    ]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
 
@@ -105,15 +107,19 @@ def note_bib_changes(app: Sphinx) -> None:
     app.env.peninsula_changed_keys = changed  # type: ignore[attr-defined]
 
 
-def outdated_by_bib(app: Sphinx, env: BuildEnvironment, added: set[str],
-                    changed: set[str], removed: set[str]) -> list[str]:
+def outdated_by_bib(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Send back through the read phase only the documents citing an edited entry."""
     keys: set[str] = getattr(env, "peninsula_changed_keys", set())
     if not keys:
         return []
     domain = cast(CitationsDomain, env.get_domain("citations"))
-    return [doc for doc, cited in domain.cited.items()
-            if doc not in changed and doc not in removed and keys.intersection(cited)]
+    return [
+        doc
+        for doc, cited in domain.cited.items()
+        if doc not in changed and doc not in removed and keys.intersection(cited)
+    ]
 
 
 def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
@@ -127,23 +133,40 @@ def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
         if node["reftype"] not in NARRATIVE:
             logger.warning(
                 "{cite:%s} is not a citation form of this corpus: write {cite:p} for "
-                "(Kim, 2022) or {cite:t} for Kim (2022)", node["reftype"],
-                location=node, type="citations", subtype="role")
+                "(Kim, 2022) or {cite:t} for Kim (2022)",
+                node["reftype"],
+                location=node,
+                type="citations",
+                subtype="role",
+            )
         try:
             targets = list(parse_citation_targets(node["reftarget"]))
         except ValueError:
             logger.warning(
                 "malformed citation %r: write keys separated by commas, e.g. "
-                "{cite:p}`kim2022missile,chang2015revisiting`", node["reftarget"],
-                location=node, type="citations", subtype="syntax")
+                "{cite:p}`kim2022missile,chang2015revisiting`",
+                node["reftarget"],
+                location=node,
+                type="citations",
+                subtype="syntax",
+            )
             continue
         for target in targets:
             if target.key not in entries:
                 close = difflib.get_close_matches(target.key, entries, n=1)
-                hint = (f"did you mean {close[0]!r}?" if close
-                        else "add the work to refs.bib or correct the key")
-                logger.warning("unknown citation key %r: %s", target.key, hint,
-                               location=node, type="citations", subtype="unknown_key")
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "add the work to refs.bib or correct the key"
+                )
+                logger.warning(
+                    "unknown citation key %r: %s",
+                    target.key,
+                    hint,
+                    location=node,
+                    type="citations",
+                    subtype="unknown_key",
+                )
             keys.setdefault(target.key, None)
     domain = cast(CitationsDomain, env.get_domain("citations"))
     if not keys:
@@ -159,10 +182,12 @@ def _add_references_section(doctree: nodes.document, docname: str) -> None:
         logger.warning(
             "this page already has a section or target named 'references'; remove "
             "it: the References list is added at the end automatically",
-            location=doctree.ids[REFERENCES_ID], type="citations", subtype="references")
+            location=doctree.ids[REFERENCES_ID],
+            type="citations",
+            subtype="references",
+        )
         return
-    section = nodes.section("", ids=[REFERENCES_ID], names=[REFERENCES_ID],
-                            classes=["references"])
+    section = nodes.section("", ids=[REFERENCES_ID], names=[REFERENCES_ID], classes=["references"])
     section += nodes.title("", "References")
     section += reference_list("", docname=docname)
     container += section
@@ -196,8 +221,13 @@ class ResolveCitations(SphinxPostTransform):
         for docname, xrefs in cited_in(self.document).items():
             self.resolve(docname, xrefs, lists.get(docname), entries)
 
-    def resolve(self, docname: str, xrefs: list[addnodes.pending_xref],
-                placeholder: reference_list | None, entries: dict[str, Entry]) -> None:
+    def resolve(
+        self,
+        docname: str,
+        xrefs: list[addnodes.pending_xref],
+        placeholder: reference_list | None,
+        entries: dict[str, Entry],
+    ) -> None:
         keys: dict[str, None] = {}
         for xref in xrefs:
             for target in parse_citation_targets(xref["reftarget"]):
@@ -208,14 +238,21 @@ class ResolveCitations(SphinxPostTransform):
             labels = apa.label_works(works)
             formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
         except apa.BibEntryError as err:
-            logger.warning("cannot format the references: %s", err,
-                           location=placeholder or docname, type="citations",
-                           subtype="format")
+            logger.warning(
+                "cannot format the references: %s",
+                err,
+                location=placeholder or docname,
+                type="citations",
+                subtype="format",
+            )
             return
         introduced: set[str] = set()
         for xref in xrefs:
-            cited = [apa.Cited(labels[t.key], t.pre, t.post)
-                     for t in parse_citation_targets(xref["reftarget"]) if t.key in labels]
+            cited = [
+                apa.Cited(labels[t.key], t.pre, t.post)
+                for t in parse_citation_targets(xref["reftarget"])
+                if t.key in labels
+            ]
             narrative = NARRATIVE.get(xref["reftype"], False)
             inline = nodes.inline("", "", classes=["citation", "apa"])
             for text, key in apa.format_citation(cited, narrative, introduced):
@@ -223,23 +260,38 @@ class ResolveCitations(SphinxPostTransform):
                     inline += render(text)
                 else:
                     inline += nodes.reference(
-                        "", "", *render(text), internal=True,
-                        refid=ENTRY_ID.format(key=key), reftitle=apa.plain(formatted[key]))
+                        "",
+                        "",
+                        *render(text),
+                        internal=True,
+                        refid=ENTRY_ID.format(key=key),
+                        reftitle=apa.plain(formatted[key]),
+                    )
             if not cited:  # every key unknown: already reported at read time
                 inline += nodes.Text(xref["reftarget"])
             xref.replace_self(inline)
         if placeholder is not None:
             placeholder.replace_self(
-                reference_entries(works, labels, formatted, classes=["reference-list"]))
+                reference_entries(works, labels, formatted, classes=["reference-list"])
+            )
 
 
-def reference_entries(works: list[Entry], labels: dict[str, apa.WorkLabel],
-                      formatted: dict[str, apa.Text], classes: list[str]) -> nodes.container:
+def reference_entries(
+    works: list[Entry],
+    labels: dict[str, apa.WorkLabel],
+    formatted: dict[str, apa.Text],
+    classes: list[str],
+) -> nodes.container:
     """The entries as paragraphs in list order, each with the id citations link to."""
     box = nodes.container("", classes=classes)
     for entry in sorted(works, key=lambda e: labels[e.key].order):
-        para = nodes.paragraph("", "", *render(formatted[entry.key]),
-                               ids=[ENTRY_ID.format(key=entry.key)], classes=["reference"])
+        para = nodes.paragraph(
+            "",
+            "",
+            *render(formatted[entry.key]),
+            ids=[ENTRY_ID.format(key=entry.key)],
+            classes=["reference"],
+        )
         box += para
     return box
 
@@ -269,5 +321,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect_citations, priority=400)
     app.add_post_transform(ResolveCitations)
     app.add_post_transform(LatexEntryTargets)
-    return {"version": "1.0", "env_version": 1,
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

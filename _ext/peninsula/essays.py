@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from docutils import nodes
@@ -139,8 +140,9 @@ def split_front_matter(source: str) -> tuple[str, int] | None:
     for index, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
             return "\n".join(lines[1:index]), index + 1
-    raise FrontMatterError(1, "front matter opened with '---' is never closed: end it "
-                              "with a line holding only '---'")
+    raise FrontMatterError(
+        1, "front matter opened with '---' is never closed: end it with a line holding only '---'"
+    )
 
 
 def _text(value: Any, name: str, line: int, multiline: bool = False) -> str:
@@ -173,7 +175,9 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
         if err.context and err.context_mark:
             context = f" ({err.context} started at line {err.context_mark.line + 2})"
         line = err.problem_mark.line + 2 if err.problem_mark else 2
-        raise FrontMatterError(line, f"front matter is not valid YAML{context}: {err.problem}") from None
+        raise FrontMatterError(
+            line, f"front matter is not valid YAML{context}: {err.problem}"
+        ) from None
     if not isinstance(root, yaml.MappingNode):
         raise FrontMatterError(2, "front matter must be 'field: value' lines")
     lines: dict[str, int] = {}
@@ -183,18 +187,26 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
         if key in lines:
             raise FrontMatterError(line, f"field '{key}' is given twice (also line {lines[key]})")
         if key not in FIELDS:
-            raise FrontMatterError(line, f"unknown field '{key}': the fields are {', '.join(FIELDS)}")
+            raise FrontMatterError(
+                line, f"unknown field '{key}': the fields are {', '.join(FIELDS)}"
+            )
         lines[key] = line
     data = yaml.safe_load(yaml_text)
     for name in REQUIRED:
         if name not in data:
-            raise FrontMatterError(1, f"required field '{name}' is missing: add '{name}:' "
-                                      "to the front matter (see templates/essay.md)")
+            raise FrontMatterError(
+                1,
+                f"required field '{name}' is missing: add '{name}:' "
+                "to the front matter (see templates/essay.md)",
+            )
 
     title = _text(data["title"], "title", lines["title"])
     if TITLE_MARKUP_RE.search(title):
-        raise FrontMatterError(lines["title"], "field 'title' must be plain text, without "
-                                               "Markdown or HTML characters such as * _ ` [ ] < > #")
+        raise FrontMatterError(
+            lines["title"],
+            "field 'title' must be plain text, without "
+            "Markdown or HTML characters such as * _ ` [ ] < > #",
+        )
     record = Essay(docname=docname, title=title, date="", abstract="", license="")
     if "subtitle" in data:
         record.subtitle = _text(data["subtitle"], "subtitle", lines["subtitle"])
@@ -209,57 +221,81 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
             raise ValueError
         datetime.date(int(match["year"]), int(match["month"] or 1), int(match["day"] or 1))
     except ValueError:
-        raise FrontMatterError(lines["date"], f"field 'date': {raw_date!r} is not a date: "
-                                              "write YYYY, YYYY-MM or YYYY-MM-DD") from None
+        raise FrontMatterError(
+            lines["date"],
+            f"field 'date': {raw_date!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+        ) from None
     record.date = raw_date
 
     record.abstract = _text(data["abstract"], "abstract", lines["abstract"], multiline=True)
 
     authors = data["authors"]
     if not isinstance(authors, list):
-        raise FrontMatterError(lines["authors"], "field 'authors' must be a list of "
-                                                 "'- name: ...' items, or [] for an unsigned essay")
+        raise FrontMatterError(
+            lines["authors"],
+            "field 'authors' must be a list of '- name: ...' items, or [] for an unsigned essay",
+        )
     for author in authors:
         if not isinstance(author, dict) or "name" not in author:
-            raise FrontMatterError(lines["authors"], "each author needs a 'name': write "
-                                                     "'- name: Pronoy Chatterji'")
+            raise FrontMatterError(
+                lines["authors"], "each author needs a 'name': write '- name: Pronoy Chatterji'"
+            )
         unknown = set(author) - set(AUTHOR_FIELDS)
         if unknown:
-            raise FrontMatterError(lines["authors"], f"unknown author field '{sorted(unknown)[0]}': "
-                                                     f"author fields are {', '.join(AUTHOR_FIELDS)}")
+            raise FrontMatterError(
+                lines["authors"],
+                f"unknown author field '{sorted(unknown)[0]}': "
+                f"author fields are {', '.join(AUTHOR_FIELDS)}",
+            )
         orcid = str(author.get("orcid", "")).strip()
         if orcid and not orcid_ok(orcid):
-            raise FrontMatterError(lines["authors"], f"ORCID {orcid!r} of {author['name']} is "
-                                                     "not valid (format 0000-0002-1825-0097, last "
-                                                     "character a checksum): copy it from orcid.org")
-        record.authors.append(Author(
-            name=_text(author["name"], "name", lines["authors"]),
-            affiliation=str(author.get("affiliation", "")).strip(), orcid=orcid))
+            raise FrontMatterError(
+                lines["authors"],
+                f"ORCID {orcid!r} of {author['name']} is "
+                "not valid (format 0000-0002-1825-0097, last "
+                "character a checksum): copy it from orcid.org",
+            )
+        record.authors.append(
+            Author(
+                name=_text(author["name"], "name", lines["authors"]),
+                affiliation=str(author.get("affiliation", "")).strip(),
+                orcid=orcid,
+            )
+        )
 
     topics = data["topics"]
     known = app.config.peninsula_topics
     if not isinstance(topics, list) or not topics:
-        raise FrontMatterError(lines["topics"], "field 'topics' must be a list such as "
-                                                "[deterrence, sanctions]")
+        raise FrontMatterError(
+            lines["topics"], "field 'topics' must be a list such as [deterrence, sanctions]"
+        )
     for topic in topics:
         if topic not in known:
-            raise FrontMatterError(lines["topics"], f"unknown topic {topic!r}: choose from "
-                                                    f"{', '.join(sorted(known))} (peninsula_topics in conf.py)")
+            raise FrontMatterError(
+                lines["topics"],
+                f"unknown topic {topic!r}: choose from "
+                f"{', '.join(sorted(known))} (peninsula_topics in conf.py)",
+            )
     record.topics = list(topics)
 
     if "source" in data:
         source = str(data["source"])
         entries = bib_entries(app.env)
         if source not in entries:
-            raise FrontMatterError(lines["source"], f"field 'source': {source!r} is not a key "
-                                                    "of refs.bib: add the original publication "
-                                                    "there and give its key")
+            raise FrontMatterError(
+                lines["source"],
+                f"field 'source': {source!r} is not a key "
+                "of refs.bib: add the original publication "
+                "there and give its key",
+            )
         record.source = source
 
     license_ = str(data["license"])
     if license_ not in app.config.peninsula_licenses:
-        raise FrontMatterError(lines["license"], f"unknown license {license_!r}: use one of "
-                                                 f"{', '.join(app.config.peninsula_licenses)}")
+        raise FrontMatterError(
+            lines["license"],
+            f"unknown license {license_!r}: use one of {', '.join(app.config.peninsula_licenses)}",
+        )
     record.license = license_
     return record
 
@@ -276,27 +312,44 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     try:
         found = split_front_matter(text)
         if found is None:
-            raise FrontMatterError(1, "an essay starts with YAML front matter between "
-                                      "'---' lines: copy templates/essay.md")
+            raise FrontMatterError(
+                1,
+                "an essay starts with YAML front matter between "
+                "'---' lines: copy templates/essay.md",
+            )
     except FrontMatterError as err:
-        logger.warning("front matter: %s", err, location=(docname, err.line),
-                       type="essays", subtype="front_matter")
+        logger.warning(
+            "front matter: %s",
+            err,
+            location=(docname, err.line),
+            type="essays",
+            subtype="front_matter",
+        )
         return
     yaml_text, length = found
     body_lines = text.split("\n")[length:]
     try:
         record = parse_front_matter(app, docname, yaml_text)
     except FrontMatterError as err:
-        logger.warning("front matter: %s", err, location=(docname, err.line),
-                       type="essays", subtype="front_matter")
+        logger.warning(
+            "front matter: %s",
+            err,
+            location=(docname, err.line),
+            type="essays",
+            subtype="front_matter",
+        )
         # the page still gets a title, so that this is the only error reported
         source[0] = "\n" * (length - 1) + f"# {docname}\n" + "\n".join(body_lines)
         return
     for number, line in enumerate(body_lines, start=length + 1):
         if re.match(r"^#\s", line):
-            logger.warning("the title comes from the front matter: remove this '# ' "
-                           "heading and start sections with '## '", location=(docname, number),
-                           type="essays", subtype="title")
+            logger.warning(
+                "the title comes from the front matter: remove this '# ' "
+                "heading and start sections with '## '",
+                location=(docname, number),
+                type="essays",
+                subtype="title",
+            )
     essays_domain(app.env).essays[docname] = record
     source[0] = "\n" * (length - 1) + f"# {record.title}\n" + "\n".join(body_lines)
 
@@ -315,14 +368,24 @@ def add_header(app: Sphinx, doctree: nodes.document) -> None:
     header = nodes.container("", classes=["essay-header"])
     if record.subtitle:
         header += nodes.paragraph("", record.subtitle, classes=["essay-subtitle"])
-    header += nodes.paragraph("", "", nodes.inline("", record.byline, classes=["essay-authors"]),
-                              nodes.Text(" · "),
-                              nodes.inline("", record.date_text, classes=["essay-date"]),
-                              classes=["essay-byline"])
+    header += nodes.paragraph(
+        "",
+        "",
+        nodes.inline("", record.byline, classes=["essay-authors"]),
+        nodes.Text(" · "),
+        nodes.inline("", record.date_text, classes=["essay-date"]),
+        classes=["essay-byline"],
+    )
     if record.source:
-        xref = addnodes.pending_xref("", nodes.inline("", record.source), refdomain="cite",
-                                     reftype="t", reftarget=record.source,
-                                     refdoc=app.env.docname, refexplicit=False)
+        xref = addnodes.pending_xref(
+            "",
+            nodes.inline("", record.source),
+            refdomain="cite",
+            reftype="t",
+            reftarget=record.source,
+            refdoc=app.env.docname,
+            refexplicit=False,
+        )
         xref.source, xref.line = section[0].source, section[0].line
         header += nodes.paragraph("", "An edition of ", xref, classes=["essay-source"])
     abstract = nodes.container("", classes=["essay-abstract"])
@@ -369,13 +432,20 @@ class FillEssayLists(SphinxPostTransform):
             for record in essays[:limit]:
                 card = nodes.container("", classes=["essay-card"])
                 link = addnodes.pending_xref(
-                    "", nodes.inline("", record.title), refdomain="std", reftype="doc",
-                    reftarget="/" + record.docname, refexplicit=True,
-                    refdoc=self.env.docname)
-                card += nodes.paragraph("", "", nodes.strong("", "", link),
-                                        classes=["essay-card-title"])
-                card += nodes.paragraph("", f"{record.byline} · {record.date_text}",
-                                        classes=["essay-byline"])
+                    "",
+                    nodes.inline("", record.title),
+                    refdomain="std",
+                    reftype="doc",
+                    reftarget="/" + record.docname,
+                    refexplicit=True,
+                    refdoc=self.env.docname,
+                )
+                card += nodes.paragraph(
+                    "", "", nodes.strong("", "", link), classes=["essay-card-title"]
+                )
+                card += nodes.paragraph(
+                    "", f"{record.byline} · {record.date_text}", classes=["essay-byline"]
+                )
                 card += nodes.paragraph("", record.abstract, classes=["essay-card-abstract"])
                 box += card
             placeholder.replace_self(box)
@@ -417,5 +487,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", note_corpus_state)
     app.connect("env-get-updated", updated_corpus_pages)
     app.add_post_transform(FillEssayLists)
-    return {"version": "1.0", "env_version": 1,
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

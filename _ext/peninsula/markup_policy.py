@@ -29,15 +29,21 @@ def check_markup(app: Sphinx, doctree: nodes.document) -> None:
             "raw %s is not allowed in the corpus: write Markdown instead (an image is "
             "![alt text](path), a link is [text](https://...))",
             (raw.get("format") or "markup").upper(),
-            location=raw, type="markup", subtype="raw")
+            location=raw,
+            type="markup",
+            subtype="raw",
+        )
         raw.parent.remove(raw)
     for ref in list(doctree.findall(nodes.reference)):
         scheme = urlsplit(ref.get("refuri", "")).scheme.lower()
         if scheme not in SAFE_SCHEMES:
             logger.warning(
-                "link scheme %r is not allowed: link to an http(s) address or a page "
-                "of the corpus", scheme + ":", location=ref, type="markup",
-                subtype="link")
+                "link scheme %r is not allowed: link to an http(s) address or a page of the corpus",
+                scheme + ":",
+                location=ref,
+                type="markup",
+                subtype="link",
+            )
             ref.replace_self(nodes.inline("", "", *ref.children))
 
 
