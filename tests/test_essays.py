@@ -63,6 +63,23 @@ def test_essay_list_is_newest_first(app):
 GOOD = (Path(__file__).parent / "roots" / "test-essays" / "articles" / "newer.md").read_text()
 
 
+@pytest.fixture
+def build_with(make_app, rootdir, tmp_path):
+    """Build a copy of the essays root whose articles/newer.md holds *text*;
+    return that file and the warnings."""
+
+    def build(text: str) -> tuple[Path, list[str]]:
+        srcdir = tmp_path / "essays"
+        shutil.copytree(rootdir / "test-essays", srcdir)
+        essay = srcdir / "articles" / "newer.md"
+        essay.write_text(text)
+        app = make_app("html", srcdir=srcdir)
+        app.build()
+        return essay, warnings_of(app)
+
+    return build
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
@@ -134,54 +151,32 @@ GOOD = (Path(__file__).parent / "roots" / "test-essays" / "articles" / "newer.md
         ),
     ],
 )
-def test_broken_front_matter_is_reported(make_app, rootdir, tmp_path, old, new, line, message):
-    srcdir = tmp_path / "essays"
-    shutil.copytree(rootdir / "test-essays", srcdir)
+def test_broken_front_matter_is_reported(build_with, old, new, line, message):
     assert old in GOOD
-    essay = srcdir / "articles" / "newer.md"
-    essay.write_text(GOOD.replace(old, new))
-    app = make_app("html", srcdir=srcdir)
-    app.build()
-    assert warnings_of(app) == [
-        f"{essay}:{line}: WARNING: front matter: {message} [essays.front_matter]"
-    ]
+    essay, warnings = build_with(GOOD.replace(old, new))
+    assert warnings == [f"{essay}:{line}: WARNING: front matter: {message} [essays.front_matter]"]
 
 
-def test_an_essay_without_front_matter_is_reported(make_app, rootdir, tmp_path):
-    srcdir = tmp_path / "essays"
-    shutil.copytree(rootdir / "test-essays", srcdir)
-    essay = srcdir / "articles" / "newer.md"
-    essay.write_text("# A title\n\nText.\n")
-    app = make_app("html", srcdir=srcdir)
-    app.build()
-    assert warnings_of(app) == [
+def test_an_essay_without_front_matter_is_reported(build_with):
+    essay, warnings = build_with("# A title\n\nText.\n")
+    assert warnings == [
         f"{essay}:1: WARNING: front matter: an essay starts with YAML front matter between "
         "'---' lines: copy templates/essay.md [essays.front_matter]"
     ]
 
 
-def test_a_second_title_heading_is_reported(make_app, rootdir, tmp_path):
-    srcdir = tmp_path / "essays"
-    shutil.copytree(rootdir / "test-essays", srcdir)
-    essay = srcdir / "articles" / "newer.md"
-    essay.write_text(GOOD.replace("## A section", "# A Newer Essay\n\n## A section"))
-    app = make_app("html", srcdir=srcdir)
-    app.build()
-    assert warnings_of(app) == [
+def test_a_second_title_heading_is_reported(build_with):
+    essay, warnings = build_with(GOOD.replace("## A section", "# A Newer Essay\n\n## A section"))
+    assert warnings == [
         f"{essay}:17: WARNING: the title comes from the front matter: remove this '# ' "
         "heading and start sections with '## ' [essays.title]"
     ]
 
 
-def test_line_numbers_of_the_body_are_kept(make_app, rootdir, tmp_path):
-    srcdir = tmp_path / "essays"
-    shutil.copytree(rootdir / "test-essays", srcdir)
-    essay = srcdir / "articles" / "newer.md"
-    essay.write_text(GOOD + "\nA typo {cite:p}`nokey2020x`.\n")
-    app = make_app("html", srcdir=srcdir)
-    app.build()
+def test_line_numbers_of_the_body_are_kept(build_with):
+    essay, warnings = build_with(GOOD + "\nA typo {cite:p}`nokey2020x`.\n")
     lines = GOOD.count("\n") + 2
-    assert warnings_of(app) == [
+    assert warnings == [
         f"{essay}:{lines}: WARNING: unknown citation key 'nokey2020x': add the work to "
         "refs.bib or correct the key [citations.unknown_key]"
     ]

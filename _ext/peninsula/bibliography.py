@@ -22,7 +22,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import apa
-from .citations import ENTRY_ID, CitationsDomain, bib_entries, reference_entries
+from .citations import ENTRY_ID, CitationsDomain, bib_entries, format_works, reference_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -71,8 +71,7 @@ class FillCorpusBibliography(SphinxPostTransform):
             pass
         works = list(bib_entries(self.env).values())
         try:
-            labels = apa.label_works(works)
-            formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+            labels, formatted = format_works(works)
         except apa.BibEntryError as err:
             logger.warning(
                 "cannot format the bibliography: %s",

@@ -235,8 +235,7 @@ class ResolveCitations(SphinxPostTransform):
                     keys.setdefault(target.key, None)
         works = [entries[key] for key in keys]
         try:
-            labels = apa.label_works(works)
-            formatted = {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+            labels, formatted = format_works(works)
         except apa.BibEntryError as err:
             logger.warning(
                 "cannot format the references: %s",
@@ -274,6 +273,12 @@ class ResolveCitations(SphinxPostTransform):
             placeholder.replace_self(
                 reference_entries(works, labels, formatted, classes=["reference-list"])
             )
+
+
+def format_works(works: list[Entry]) -> tuple[dict[str, apa.WorkLabel], dict[str, apa.Text]]:
+    """Label the works of one list, then format each entry with its label."""
+    labels = apa.label_works(works)
+    return labels, {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
 
 
 def reference_entries(
