@@ -300,6 +300,12 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
     return record
 
 
+def _report(docname: str, err: FrontMatterError) -> None:
+    logger.warning(
+        "front matter: %s", err, location=(docname, err.line), type="essays", subtype="front_matter"
+    )
+
+
 def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     """Take an essay's front matter into its record, and leave MyST its body.
 
@@ -318,26 +324,14 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
                 "'---' lines: copy templates/essay.md",
             )
     except FrontMatterError as err:
-        logger.warning(
-            "front matter: %s",
-            err,
-            location=(docname, err.line),
-            type="essays",
-            subtype="front_matter",
-        )
+        _report(docname, err)
         return
     yaml_text, length = found
     body_lines = text.split("\n")[length:]
     try:
         record = parse_front_matter(app, docname, yaml_text)
     except FrontMatterError as err:
-        logger.warning(
-            "front matter: %s",
-            err,
-            location=(docname, err.line),
-            type="essays",
-            subtype="front_matter",
-        )
+        _report(docname, err)
         # the page still gets a title, so that this is the only error reported
         source[0] = "\n" * (length - 1) + f"# {docname}\n" + "\n".join(body_lines)
         return
