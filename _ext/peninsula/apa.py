@@ -171,9 +171,6 @@ def plain(text: Text) -> str:
     return text.render(_PLAIN)
 
 
-_plain = plain
-
-
 def name_inverted(person: Person) -> Text:
     """Reference-list form: ``Kim, E.``, ``King, M. L., Jr.``, ``UNESCO``."""
     if is_group(person):
@@ -277,8 +274,8 @@ def _date_element(entry: Entry, year_label: str) -> str:
 
 
 def _ends_sentence(text: Text) -> bool:
-    plain = _plain(text).rstrip()
-    return plain.endswith((".", "?", "!"))
+    rendered = plain(text).rstrip()
+    return rendered.endswith((".", "?", "!"))
 
 
 def _sentence(text: Text) -> Text:
@@ -318,7 +315,7 @@ def _publisher(entry: Entry, author_text: Text | None) -> Text | None:
     for field in ("publisher", "institution", "organization", "school", "howpublished"):
         if entry.fields.get(field):
             value = _latex(entry.fields[field])
-            if author_text is not None and _plain(value) == _plain(author_text):
+            if author_text is not None and plain(value) == plain(author_text):
                 return None  # APA: omit a publisher that is also the author
             return value
     return None
@@ -436,28 +433,28 @@ def _authors_or_editors(entry: Entry) -> list[Person]:
 
 
 def _identity(person: Person) -> str:
-    return _plain(name_inverted(person)).lower()
+    return plain(name_inverted(person)).lower()
 
 
 def _sort_key(entry: Entry) -> tuple:
     people = _authors_or_editors(entry)
     if people:
         head = tuple(
-            _sort_text(_plain(family(p))) + " " + _plain(initials(p)).lower() for p in people
+            _sort_text(plain(family(p))) + " " + plain(initials(p)).lower() for p in people
         )
     else:
-        head = (_sort_text(_plain(title_of(entry))),)
+        head = (_sort_text(plain(title_of(entry))),)
     date = Date.of(entry)
     # APA: works with no date come first among a person's works
     year = -1 if date.year is None else date.year
-    return (head, year, _sort_text(_plain(title_of(entry))), entry.key)
+    return (head, year, _sort_text(plain(title_of(entry))), entry.key)
 
 
 def _short_author(
     people: list[Person], count: int, narrative: bool, with_initials: set[str]
 ) -> Text:
     def one(p: Person) -> Text:
-        if not is_group(p) and _plain(family(p)).lower() in with_initials and len(initials(p)):
+        if not is_group(p) and plain(family(p)).lower() in with_initials and len(initials(p)):
             return Text(initials(p), " ", family(p))
         return family(p)
 
@@ -493,7 +490,7 @@ def label_works(entries: Sequence[Entry]) -> dict[str, WorkLabel]:
     for entry in ordered:
         people = _authors_or_editors(entry)
         if people and not is_group(people[0]):
-            surnames[_plain(family(people[0])).lower()].add(_identity(people[0]))
+            surnames[plain(family(people[0])).lower()].add(_identity(people[0]))
     with_initials = {name for name, ids in surnames.items() if len(ids) > 1}
 
     # 9.47: same authors (in the same order) and same year take a, b, c ...
@@ -501,7 +498,7 @@ def label_works(entries: Sequence[Entry]) -> dict[str, WorkLabel]:
     for entry in ordered:
         people = _authors_or_editors(entry)
         who = tuple(_identity(p) for p in people) or (
-            "title:" + _sort_text(_plain(title_of(entry))),
+            "title:" + _sort_text(plain(title_of(entry))),
         )
         groups[(who, Date.of(entry).year)].append(entry)
     year_label: dict[str, str] = {}
@@ -592,7 +589,7 @@ def format_citation(
                 else Text("“", full, ",” ", label.year)
             )
         if label.abbrev is not None:
-            short = _plain(label.abbrev)
+            short = plain(label.abbrev)
             if short in introduced:
                 full = label.abbrev
             else:
@@ -607,7 +604,7 @@ def format_citation(
     for work in works:
         if (
             runs
-            and _plain(runs[-1][-1].label.author_p) == _plain(work.label.author_p)
+            and plain(runs[-1][-1].label.author_p) == plain(work.label.author_p)
             and not runs[-1][-1].post
             and not work.pre
         ):

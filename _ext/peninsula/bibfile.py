@@ -18,7 +18,7 @@ from pybtex.database import Entry
 from sphinx.util import logging
 
 from . import apa
-from .citations import bib_entries
+from .citations import bib_data, bib_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -111,7 +111,7 @@ def check_bibfile(app: Sphinx) -> None:
     if cache is None or changed:
         cache = []
         entries = bib_entries(env)
-        bibdata = env.get_domain("cite").data["bibdata"]  # type: ignore[attr-defined]
+        bibdata = bib_data(env)
         for path, bibfile in bibdata.bibfiles.items():
             text = path.read_text(encoding=bibdata.encoding or "utf-8-sig")
             own = {key: entries[key] for key in bibfile.keys}

@@ -18,16 +18,12 @@ from typing import TYPE_CHECKING, Any, cast
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import apa
 from .citations import ENTRY_ID, CitationsDomain, bib_entries, format_works, reference_entries
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
 
 
 class corpus_bibliography(nodes.General, nodes.Element):
@@ -70,17 +66,10 @@ class FillCorpusBibliography(SphinxPostTransform):
         except (OSError, pickle.PickleError, EOFError, ValueError):
             pass
         works = list(bib_entries(self.env).values())
-        try:
-            labels, formatted = format_works(works)
-        except apa.BibEntryError as err:
-            logger.warning(
-                "cannot format the bibliography: %s",
-                err,
-                location=self.document,
-                type="citations",
-                subtype="format",
-            )
+        result = format_works(works, "bibliography", self.document)
+        if result is None:
             return None
+        labels, formatted = result
         box = reference_entries(
             works, labels, formatted, classes=["reference-list", "corpus-bibliography"]
         )

@@ -36,6 +36,7 @@ from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinxcontrib.bibtex.bibfile import BibData
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from . import apa
@@ -82,9 +83,14 @@ class CitationsDomain(Domain):
         return []
 
 
+def bib_data(env: BuildEnvironment) -> BibData:
+    """refs.bib as parsed and cached by sphinxcontrib-bibtex."""
+    return env.get_domain("cite").data["bibdata"]  # type: ignore[attr-defined]
+
+
 def bib_entries(env: BuildEnvironment) -> dict[str, Entry]:
-    """The parsed entries of refs.bib, as cached by sphinxcontrib-bibtex."""
-    return env.get_domain("cite").data["bibdata"].data.entries  # type: ignore[attr-defined]
+    """The parsed entries of refs.bib."""
+    return bib_data(env).data.entries
 
 
 def _digest(entry: Entry) -> str:
@@ -234,17 +240,10 @@ class ResolveCitations(SphinxPostTransform):
                 if target.key in entries:
                     keys.setdefault(target.key, None)
         works = [entries[key] for key in keys]
-        try:
-            labels, formatted = format_works(works)
-        except apa.BibEntryError as err:
-            logger.warning(
-                "cannot format the references: %s",
-                err,
-                location=placeholder or docname,
-                type="citations",
-                subtype="format",
-            )
+        result = format_works(works, "references", placeholder or docname)
+        if result is None:
             return
+        labels, formatted = result
         introduced: set[str] = set()
         for xref in xrefs:
             cited = [
@@ -275,10 +274,25 @@ class ResolveCitations(SphinxPostTransform):
             )
 
 
-def format_works(works: list[Entry]) -> tuple[dict[str, apa.WorkLabel], dict[str, apa.Text]]:
-    """Label the works of one list, then format each entry with its label."""
-    labels = apa.label_works(works)
-    return labels, {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+def format_works(
+    works: list[Entry], what: str, location: Any
+) -> tuple[dict[str, apa.WorkLabel], dict[str, apa.Text]] | None:
+    """Label the works of one list, then format each entry with its label; on an
+    entry the style cannot format, warn at *location* and return None (the entry
+    itself is reported at its line of refs.bib by peninsula.bibfile)."""
+    try:
+        labels = apa.label_works(works)
+        return labels, {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+    except apa.BibEntryError as err:
+        logger.warning(
+            "cannot format the %s: %s",
+            what,
+            err,
+            location=location,
+            type="citations",
+            subtype="format",
+        )
+        return None
 
 
 def reference_entries(
