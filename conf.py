@@ -4,6 +4,7 @@ Declarative only: behaviour lives in ``_ext/peninsula/`` (one concern per
 module); this file says which pieces are on and with what settings.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,15 @@ project = "Peninsula Papers"
 author = "The editors of Peninsula Papers"
 copyright = "2026, the editors and authors of Peninsula Papers; essays under CC BY 4.0"
 language = "en"
+
+# The address of the published site: every absolute URL (canonical links,
+# sitemap, feed, cite box, head tags) is made from this one setting. Read the
+# Docs passes its own address; any other host sets PENINSULA_BASE_URL.
+html_baseurl = (
+    os.environ.get("PENINSULA_BASE_URL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://peninsula-papers.readthedocs.io/en/latest/"
+)
 
 # -- General -----------------------------------------------------------------
 
@@ -67,7 +77,10 @@ peninsula_topics = {
     "summit-diplomacy": "Summit diplomacy",
 }
 peninsula_licenses = {
-    "CC-BY-4.0": "Creative Commons Attribution 4.0 International",
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0 International",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
 }
 
 # -- HTML output -------------------------------------------------------------
