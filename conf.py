@@ -35,15 +35,21 @@ extensions = [
     "peninsula.citations",
     "peninsula.bibliography",
     "peninsula.essays",
+    "peninsula.browse",
+    "peninsula.cite",
+    "peninsula.head",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+    "sphinxext.opengraph",
 ]
 
 root_doc = "index"
 source_suffix = {".md": "markdown"}
-# pages of the site: top-level pages and the essays, nothing else in the tree
-include_patterns = ["*.md", "articles/*.md"]
+# pages of the site: top-level pages, the essays, and the topic and author
+# pages that peninsula.browse generates; nothing else in the tree
+include_patterns = ["*.md", "articles/*.md", "topics/*.md", "authors/*.md"]
 exclude_patterns = ["README.md"]  # the repository's front page, not a page of the site
 nitpicky = True
 smartquotes = True
@@ -83,6 +89,20 @@ peninsula_licenses = {
     ),
 }
 
+# -- Copy buttons (sphinx-copybutton) ----------------------------------------
+
+# only the ways to cite an essay are meant to be copied
+copybutton_selector = "div.cite-copy pre, p.cite-copy"
+
+# -- OpenGraph and Twitter cards (sphinxext-opengraph) -----------------------
+
+ogp_site_url = html_baseurl
+ogp_site_name = project
+# social-card pictures are drawn with matplotlib for every page: slow, and
+# the same title-on-a-colour for every essay says nothing a card's text doesn't
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary" />']
+
 # -- HTML output -------------------------------------------------------------
 
 html_theme = "furo"
@@ -93,6 +113,20 @@ html_css_files = ["peninsula.css"]
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
+templates_path = ["_templates"]
+# furo's sidebar, with the "Browse" links to the topic and author pages
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/browse.html",
+        "sidebar/ethical-ads.html",
+        "sidebar/scroll-end.html",
+        "sidebar/variant-selector.html",
+    ]
+}
 html_theme_options = {
     "source_repository": None,
     "navigation_with_keys": True,

@@ -10,12 +10,12 @@ import re
 import subprocess
 
 import pytest
-import yaml
 from conftest import REPO
 from pypdf import PdfReader
+from test_corpus import front_matter, shown
 
 ESSAYS = sorted((REPO / "articles").glob("*.md"))
-TITLES = {p.stem: yaml.safe_load(p.read_text().split("---\n")[1])["title"] for p in ESSAYS}
+TITLES = {p.stem: shown(front_matter(p)["title"]) for p in ESSAYS}
 
 
 def text_of_pages(pdf, first: int, last: int) -> str:

@@ -35,14 +35,16 @@ def test_header_comes_from_front_matter(app):
     tree = page(app, "articles/newer")
     assert tree.xpath("//h1")[0].text_content().strip("¶ ") == "A Newer Essay"
     assert text_of(tree, "essay-subtitle") == ["Its subtitle"]
-    assert text_of(tree, "essay-byline") == ["Pronoy Chatterji and Naman Gurudatha · February 2023"]
+    assert text_of(tree, "essay-byline") == [
+        "Pronoy Chatterji and Naman Gurudatha · February 2023 · 1 min read"
+    ]
     assert text_of(tree, "essay-source") == ["An edition of Chatterji and Gurudatha (2023)"]
     assert text_of(tree, "essay-abstract") == ["Abstract The newer essay's abstract."]
     assert text_of(tree, "essay-topics") == ["Topics: Sanctions, Deterrence"]
     # the edited work is cited, so it is in the page's References
     assert tree.xpath('//section[@id="references"]//p/@id') == ["ref-chatterji2023broadened"]
     older = page(app, "articles/older")
-    assert text_of(older, "essay-byline") == ["Unsigned · 2020"]
+    assert text_of(older, "essay-byline") == ["Unsigned · 2020 · 1 min read"]
     assert older.xpath('//section[@id="references"]') == []
 
 
@@ -126,7 +128,7 @@ def build_with(make_app, rootdir, tmp_path):
             "licence: CC-BY-4.0",
             14,
             "unknown field 'licence': the fields are title, subtitle, authors, date, abstract, "
-            "topics, source, license",
+            "topics, source, license, image",
         ),
         ("license: CC-BY-4.0", "license: MIT", 14, "unknown license 'MIT': use one of CC-BY-4.0"),
         (
@@ -218,7 +220,16 @@ def test_corpus_pages_are_rewritten_only_when_what_they_show_changes(make_app, r
     bib = lxml_html.fromstring((srcdir / "_build" / "html" / "bibliography.html").read_text())
     assert "An Older Essay" in text_of(bib, "cited-in")[0]
     # a new abstract: the essay list changes
+    # a new abstract: every page listing essays changes
     essay.write_text(essay.read_text().replace("The older essay's abstract.", "A new abstract."))
-    assert written() == ["articles/older", "bibliography", "index"]
-    tree = lxml_html.fromstring((srcdir / "_build" / "html" / "index.html").read_text())
-    assert "A new abstract." in text_of(tree, "essay-card-abstract")
+    browse = sorted(
+        f"{folder}/{page.stem}"
+        for folder in ("authors", "topics")
+        for page in (srcdir / folder).glob("*.md")
+        if page.stem != "index"
+    )
+    assert written() == sorted(["articles/older", "bibliography", "index", *browse])
+    assert "topics/sanctions" in browse
+    for page in ("index", "topics/sanctions"):
+        tree = lxml_html.fromstring((srcdir / "_build" / "html" / f"{page}.html").read_text())
+        assert "A new abstract." in text_of(tree, "essay-card-abstract")

@@ -171,6 +171,17 @@ def plain(text: Text) -> str:
     return text.render(_PLAIN)
 
 
+def field_text(entry: Entry, field: str) -> str:
+    """A field of *entry* as plain text, LaTeX and braces decoded."""
+    return plain(_latex(entry.fields[field])) if field in entry.fields else ""
+
+
+def full_name(person: Person) -> str:
+    """``Pronoy Chatterji``, ``Martin Luther King Jr.``, ``The White House``."""
+    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
+    return plain(_latex(" ".join(parts + person.lineage_names)))
+
+
 def name_inverted(person: Person) -> Text:
     """Reference-list form: ``Kim, E.``, ``King, M. L., Jr.``, ``UNESCO``."""
     if is_group(person):

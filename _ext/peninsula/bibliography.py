@@ -34,7 +34,7 @@ class CorpusBibliographyDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        self.env.get_domain("essays").corpus_pages[self.env.docname] = None  # type: ignore[attr-defined]
+        self.env.get_domain("essays").corpus_pages[self.env.docname] = "citations"  # type: ignore[attr-defined]
         node = corpus_bibliography("")
         self.set_source_info(node)
         return [node]

@@ -7,15 +7,20 @@ and feed) is made from that one record. The front matter is validated on every
 read with an error naming the file, the line, the field and the fix.
 
 The record's title becomes the page's only top-level heading: essays do not
-repeat it as a ``# heading``.
+repeat it as a ``# heading``. As in refs.bib, braces in the title mark words
+that keep their capitals when a citation puts the title in sentence case
+(``{North Korea}``); they are not shown.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
@@ -36,11 +41,35 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("title", "subtitle", "authors", "date", "abstract", "topics", "source", "license")
+FIELDS = (
+    "title",
+    "subtitle",
+    "authors",
+    "date",
+    "abstract",
+    "topics",
+    "source",
+    "license",
+    "image",
+)
 REQUIRED = ("title", "authors", "date", "abstract", "topics", "license")
 AUTHOR_FIELDS = ("name", "affiliation", "orcid")
+IMAGE_FIELDS = ("file", "alt", "credit")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".svg")
 ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
-TITLE_MARKUP_RE = re.compile(r"[*_`\[\]{}<>#|\\]")
+TITLE_MARKUP_RE = re.compile(r"[*_`\[\]<>#|\\]")
+#: where the pages listing the essays of a topic or of an author live
+TOPIC_PAGE = "topics/{slug}"
+AUTHOR_PAGE = "authors/{slug}"
+#: the mean silent reading rate for non-fiction in Brysbaert's 2019
+#: meta-analysis of 190 studies (Journal of Memory and Language, 109)
+WORDS_PER_MINUTE = 238
+
+
+def slugify(text: str) -> str:
+    """``Pronoy Chatterji`` -> ``pronoy-chatterji``; accents are dropped."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass
@@ -49,13 +78,26 @@ class Author:
     affiliation: str = ""
     orcid: str = ""
 
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+@dataclass
+class Image:
+    """An essay's picture: a file beside the essay, its alt text and credit."""
+
+    file: str  #: path relative to the source directory
+    alt: str
+    credit: str
+
 
 @dataclass
 class Essay:
     """The metadata record of one essay."""
 
     docname: str
-    title: str
+    title: str  #: as shown, without the braces of ``title_bibtex``
     date: str  #: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
     abstract: str
     license: str
@@ -63,6 +105,14 @@ class Essay:
     topics: list[str] = field(default_factory=list)
     subtitle: str = ""
     source: str = ""  #: bib key of the original publication
+    image: Image | None = None
+    title_bibtex: str = ""  #: as written, braces marking protected capitals
+    subtitle_bibtex: str = ""  #: likewise
+    reading_minutes: int = 0  #: set when the body is read
+
+    @property
+    def slug(self) -> str:
+        return self.docname.rsplit("/", 1)[-1]
 
     @property
     def byline(self) -> str:
@@ -95,8 +145,9 @@ class EssaysDomain(Domain):
         return self.data["essays"]
 
     @property
-    def corpus_pages(self) -> dict[str, None]:
-        """Pages whose content depends on every essay."""
+    def corpus_pages(self) -> dict[str, str]:
+        """Pages whose content depends on every essay -> what of it they show:
+        ``records`` (essay lists) or ``citations`` (also who cites what)."""
         return self.data["corpus_pages"]
 
     def clear_doc(self, docname: str) -> None:
@@ -108,7 +159,7 @@ class EssaysDomain(Domain):
             if docname in otherdata["essays"]:
                 self.essays[docname] = otherdata["essays"][docname]
             if docname in otherdata["corpus_pages"]:
-                self.corpus_pages[docname] = None
+                self.corpus_pages[docname] = otherdata["corpus_pages"][docname]
 
     def resolve_any_xref(self, *args: Any) -> list:
         return []
@@ -207,9 +258,30 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
             "field 'title' must be plain text, without "
             "Markdown or HTML characters such as * _ ` [ ] < > #",
         )
-    record = Essay(docname=docname, title=title, date="", abstract="", license="")
+    if not _braces_balanced(title):
+        raise FrontMatterError(
+            lines["title"],
+            "field 'title' has unbalanced braces: braces mark words that keep their "
+            "capitals, as in 'Talks with {North Korea}'",
+        )
+    record = Essay(
+        docname=docname,
+        title=title.replace("{", "").replace("}", ""),
+        title_bibtex=title,
+        date="",
+        abstract="",
+        license="",
+    )
     if "subtitle" in data:
-        record.subtitle = _text(data["subtitle"], "subtitle", lines["subtitle"])
+        subtitle = _text(data["subtitle"], "subtitle", lines["subtitle"])
+        if not _braces_balanced(subtitle):
+            raise FrontMatterError(
+                lines["subtitle"],
+                "field 'subtitle' has unbalanced braces: braces mark words that keep "
+                "their capitals, as in 'A view from {Seoul}'",
+            )
+        record.subtitle = subtitle.replace("{", "").replace("}", "")
+        record.subtitle_bibtex = subtitle
 
     raw_date = data["date"]
     if isinstance(raw_date, datetime.date):
@@ -297,7 +369,55 @@ def parse_front_matter(app: Sphinx, docname: str, yaml_text: str) -> Essay:
             f"unknown license {license_!r}: use one of {', '.join(app.config.peninsula_licenses)}",
         )
     record.license = license_
+
+    if "image" in data:
+        record.image = _image(app, docname, data["image"], lines["image"])
     return record
+
+
+def _braces_balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _image(app: Sphinx, docname: str, value: Any, line: int) -> Image:
+    if not isinstance(value, dict):
+        raise FrontMatterError(
+            line, "field 'image' must hold 'file:', 'alt:' and 'credit:' lines, indented under it"
+        )
+    unknown = sorted(set(value) - set(IMAGE_FIELDS))
+    if unknown:
+        raise FrontMatterError(
+            line, f"unknown image field '{unknown[0]}': image fields are {', '.join(IMAGE_FIELDS)}"
+        )
+    for name in IMAGE_FIELDS:
+        if name not in value:
+            hint = {
+                "file": "the picture's path, relative to the essay",
+                "alt": "what the picture shows, for readers who cannot see it",
+                "credit": "who made the picture and under what licence",
+            }[name]
+            raise FrontMatterError(line, f"image needs '{name}:' — {hint}")
+    file = _text(value["file"], "image file", line)
+    alt = _text(value["alt"], "image alt", line, multiline=True)
+    credit = _text(value["credit"], "image credit", line, multiline=True)
+    if not file.lower().endswith(IMAGE_SUFFIXES):
+        raise FrontMatterError(
+            line, f"image file {file!r} is not a picture: use {', '.join(IMAGE_SUFFIXES)}"
+        )
+    relative = Path(app.env.doc2path(docname, base=False)).parent / file
+    path = Path(app.srcdir) / relative
+    if ".." in Path(file).parts or not path.is_file():
+        raise FrontMatterError(
+            line,
+            f"image file {file!r} is not there: put it beside the essay "
+            f"(expected at {relative.as_posix()})",
+        )
+    return Image(file=relative.as_posix(), alt=alt, credit=credit)
 
 
 def _report(docname: str, err: FrontMatterError) -> None:
@@ -351,25 +471,83 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
 # -- Page header ---------------------------------------------------------------
 
 
+def doc_link(docname: str, text: str, fromdoc: str) -> addnodes.pending_xref:
+    """A link to a page of the site, resolved by Sphinx like {doc}."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline("", text),
+        refdomain="std",
+        reftype="doc",
+        reftarget="/" + docname,
+        refexplicit=True,
+        refdoc=fromdoc,
+    )
+
+
+def byline_nodes(record: Essay, fromdoc: str) -> list[nodes.Node]:
+    """The byline, each author's name a link to the author's page."""
+    if not record.authors:
+        return [nodes.Text("Unsigned")]
+    names = [doc_link(AUTHOR_PAGE.format(slug=a.slug), a.name, fromdoc) for a in record.authors]
+    out: list[nodes.Node] = []
+    for index, name in enumerate(names):
+        if index:
+            last = index == len(names) - 1
+            sep = (" and " if len(names) == 2 else ", and ") if last else ", "
+            out.append(nodes.Text(sep))
+        out.append(name)
+    return out
+
+
+def count_words(section: nodes.Element) -> int:
+    """Words a reader reads: the body's text, with a citation counted once
+    however long its label is."""
+    words = 0
+    for node in section.findall(nodes.Text):
+        if any(isinstance(a, nodes.title) for a in _ancestors(node, section)):
+            continue
+        words += len(node.astext().split())
+    return words
+
+
+def _ancestors(node: nodes.Node, stop: nodes.Node) -> Iterable[nodes.Node]:
+    parent = node.parent
+    while parent is not None and parent is not stop:
+        yield parent
+        parent = parent.parent
+
+
 def add_header(app: Sphinx, doctree: nodes.document) -> None:
-    """Under the title: subtitle, byline, date, the work it edits, abstract, topics."""
-    record = essays_domain(app.env).essays.get(app.env.docname)
+    """Under the title: subtitle, byline with date and reading time, the work
+    it edits, picture, abstract and topics, with links to author and topic pages."""
+    docname = app.env.docname
+    record = essays_domain(app.env).essays.get(docname)
     if record is None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not isinstance(section[0], nodes.title):
         return
+    record.reading_minutes = max(1, math.ceil(count_words(section) / WORDS_PER_MINUTE))
     header = nodes.container("", classes=["essay-header"])
     if record.subtitle:
         header += nodes.paragraph("", record.subtitle, classes=["essay-subtitle"])
     header += nodes.paragraph(
         "",
         "",
-        nodes.inline("", record.byline, classes=["essay-authors"]),
+        nodes.inline("", "", *byline_nodes(record, docname), classes=["essay-authors"]),
         nodes.Text(" · "),
         nodes.inline("", record.date_text, classes=["essay-date"]),
+        nodes.Text(" · "),
+        nodes.inline("", f"{record.reading_minutes} min read", classes=["essay-reading-time"]),
         classes=["essay-byline"],
     )
+    affiliated = [a for a in record.authors if a.affiliation]
+    if affiliated:
+        header += nodes.paragraph(
+            "",
+            "; ".join(f"{a.name}, {a.affiliation}" for a in affiliated),
+            classes=["essay-affiliations"],
+        )
     if record.source:
         xref = addnodes.pending_xref(
             "",
@@ -377,17 +555,27 @@ def add_header(app: Sphinx, doctree: nodes.document) -> None:
             refdomain="cite",
             reftype="t",
             reftarget=record.source,
-            refdoc=app.env.docname,
+            refdoc=docname,
             refexplicit=False,
         )
         xref.source, xref.line = section[0].source, section[0].line
         header += nodes.paragraph("", "An edition of ", xref, classes=["essay-source"])
+    if record.image:
+        figure = nodes.figure("", classes=["essay-image"])
+        figure += nodes.image("", uri="/" + record.image.file, alt=record.image.alt)
+        figure += nodes.caption("", record.image.credit, classes=["essay-image-credit"])
+        header += figure
     abstract = nodes.container("", classes=["essay-abstract"])
     abstract += nodes.rubric("", "Abstract")
     abstract += nodes.paragraph("", record.abstract)
     header += abstract
-    labels = [app.config.peninsula_topics[t] for t in record.topics]
-    header += nodes.paragraph("", "Topics: " + ", ".join(labels), classes=["essay-topics"])
+    topics = nodes.paragraph("", "Topics: ", classes=["essay-topics"])
+    for index, topic in enumerate(record.topics):
+        if index:
+            topics += nodes.Text(", ")
+        label = app.config.peninsula_topics[topic]
+        topics += doc_link(TOPIC_PAGE.format(slug=topic), label, docname)
+    header += topics
     section.insert(1, header)
 
 
@@ -399,46 +587,94 @@ class essay_list(nodes.General, nodes.Element):
 
 
 class EssayListDirective(SphinxDirective):
-    """``{essay-list}``: every essay, newest first, from the front matter."""
+    """``{essay-list}``: every essay, newest first, from the front matter;
+    ``:topic: <slug>`` or ``:author: <slug>`` keeps those of one topic or author."""
 
     has_content = False
-    option_spec = {"limit": directives.positive_int}
+    option_spec = {
+        "limit": directives.positive_int,
+        "topic": directives.unchanged_required,
+        "author": directives.unchanged_required,
+    }
 
     def run(self) -> list[nodes.Node]:
-        essays_domain(self.env).corpus_pages[self.env.docname] = None
-        node = essay_list("", limit=self.options.get("limit", 0))
+        essays_domain(self.env).corpus_pages.setdefault(self.env.docname, "records")
+        topic = self.options.get("topic", "")
+        if topic and topic not in self.config.peninsula_topics:
+            logger.warning(
+                "unknown topic %r: choose from %s (peninsula_topics in conf.py)",
+                topic,
+                ", ".join(sorted(self.config.peninsula_topics)),
+                location=self.get_location(),
+                type="essays",
+                subtype="essay_list",
+            )
+        node = essay_list(
+            "",
+            limit=self.options.get("limit", 0),
+            topic=topic,
+            author=self.options.get("author", ""),
+        )
         self.set_source_info(node)
         return [node]
+
+
+def selected(essays: Iterable[Essay], topic: str = "", author: str = "") -> list[Essay]:
+    """The essays of a topic, or of an author (by slug), newest first."""
+    return newest_first(
+        e
+        for e in essays
+        if (not topic or topic in e.topics)
+        and (not author or author in {a.slug for a in e.authors})
+    )
 
 
 def newest_first(essays: Iterable[Essay]) -> list[Essay]:
     return sorted(essays, key=lambda e: (e.date, e.title), reverse=True)
 
 
+def author_profile(slug: str, essays: list[Essay]) -> list[nodes.Node]:
+    """Affiliation and ORCID iD of an author, as the newest essay gives them."""
+    author = next((a for e in essays for a in e.authors if a.slug == slug), None)
+    if author is None:
+        return []
+    profile = nodes.paragraph("", "", classes=["author-profile"])
+    if author.affiliation:
+        profile += nodes.inline("", author.affiliation, classes=["author-affiliation"])
+    if author.orcid:
+        if author.affiliation:
+            profile += nodes.Text(" · ")
+        url = f"https://orcid.org/{author.orcid}"
+        profile += nodes.Text("ORCID ")
+        profile += nodes.reference("", url, refuri=url, classes=["author-orcid"])
+    count = f"{len(essays)} essay{'' if len(essays) == 1 else 's'}"
+    profile += nodes.Text((" · " if len(profile) else "") + count)
+    return [profile]
+
+
 class FillEssayLists(SphinxPostTransform):
     default_priority = 5  # before the doc links are resolved (10)
 
     def run(self, **kwargs: Any) -> None:
-        essays = newest_first(essays_domain(self.env).essays.values())
+        records = essays_domain(self.env).essays.values()
         for placeholder in list(self.document.findall(essay_list)):
+            essays = selected(records, placeholder["topic"], placeholder["author"])
             limit = placeholder["limit"] or len(essays)
             box = nodes.container("", classes=["essay-list"])
+            if placeholder["author"]:
+                box += author_profile(placeholder["author"], essays)
+            if not essays:
+                box += nodes.paragraph("", "No essays yet.", classes=["essay-list-empty"])
             for record in essays[:limit]:
                 card = nodes.container("", classes=["essay-card"])
-                link = addnodes.pending_xref(
-                    "",
-                    nodes.inline("", record.title),
-                    refdomain="std",
-                    reftype="doc",
-                    reftarget="/" + record.docname,
-                    refexplicit=True,
-                    refdoc=self.env.docname,
-                )
+                link = doc_link(record.docname, record.title, self.env.docname)
                 card += nodes.paragraph(
                     "", "", nodes.strong("", "", link), classes=["essay-card-title"]
                 )
                 card += nodes.paragraph(
-                    "", f"{record.byline} · {record.date_text}", classes=["essay-byline"]
+                    "",
+                    f"{record.byline} · {record.date_text} · {record.reading_minutes} min read",
+                    classes=["essay-byline"],
                 )
                 card += nodes.paragraph("", record.abstract, classes=["essay-card-abstract"])
                 box += card
@@ -461,9 +697,13 @@ def updated_corpus_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     its "cited in" notes) are filled at write time: they are written again when
     a record, a page's citations or a bib entry changed, and not when only the
     text of an essay did."""
-    before = getattr(env, "peninsula_corpus_before", None)
-    if before != _corpus_state(env) or getattr(env, "peninsula_changed_keys", None):
-        return list(essays_domain(env).corpus_pages)
+    before = getattr(env, "peninsula_corpus_before", None) or ({}, {})
+    records, cited = _corpus_state(env)
+    pages = essays_domain(env).corpus_pages
+    if before[0] != records:
+        return list(pages)
+    if before[1] != cited or getattr(env, "peninsula_changed_keys", None):
+        return [page for page, shows in pages.items() if shows == "citations"]
     return []
 
 
@@ -475,6 +715,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(EssaysDomain)
     app.add_node(essay_list)
     app.add_directive("essay-list", EssayListDirective)
+    app.setup_extension("peninsula.browse")
     app.connect("source-read", read_front_matter)
     # before peninsula.citations (400) notes the citation the header adds
     app.connect("doctree-read", add_header, priority=350)

@@ -1,0 +1,240 @@
+"""How to cite an essay: APA 7 text, BibTeX and RIS, made from its front matter.
+
+Why this exists: a reader who wants to cite an essay should not have to
+assemble the reference by hand, and every format must say the same thing.
+All three are made from the essay's record (title, subtitle, authors, date)
+and the site's address (``html_baseurl``), never kept by hand:
+
+* the APA 7 text is formatted by the corpus's own APA style (``apa7``), as a
+  web page of the site "Peninsula Papers", so it matches the References lists;
+* BibTeX (an ``@online`` entry, with ``year`` and ``month`` beside ``date``
+  for classic BibTeX styles) and RIS (``ELEC``) are shown for copying and are
+  written as files beside the pages for download.
+
+The essay's page gets a "How to cite this essay" section after its References;
+in the PDF it holds the APA text only. The section's content is made at write
+time because the site's address is an HTML setting that does not re-read pages.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from pybtex.database import Entry, Person
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from . import apa
+from .citations import render
+from .essays import Essay, essays_domain, is_essay
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+CITE_ID = "cite-this-essay"
+#: where the downloadable files go in the HTML output
+CITE_DIR = "cite"
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+class cite_box(nodes.General, nodes.Element):
+    """Placeholder for the ways to cite an essay, filled at write time."""
+
+
+def base_url(config: Config) -> str:
+    return config.html_baseurl.rstrip("/") + "/"
+
+
+def essay_url(config: Config, docname: str) -> str:
+    """The essay's canonical address."""
+    return f"{base_url(config)}{docname}.html"
+
+
+def full_title(record: Essay, braces: bool = True) -> str:
+    """Title and subtitle joined by a colon, as references give them; with
+    *braces*, the title's protected capitals are marked as in refs.bib."""
+    title = record.title_bibtex if braces else record.title
+    subtitle = record.subtitle_bibtex if braces else record.subtitle
+    return f"{title}: {subtitle}" if subtitle else title
+
+
+def people(record: Essay) -> list[Person]:
+    return [Person(a.name) for a in record.authors]
+
+
+def family_given(person: Person) -> str:
+    """``Chatterji, Pronoy``: the name order of BibTeX and RIS."""
+    family = " ".join(person.prelast_names + person.last_names)
+    given = " ".join(person.first_names + person.middle_names)
+    return f"{family}, {given}" if given else family
+
+
+def bib_key(record: Essay) -> str:
+    return f"peninsula:{record.slug}"
+
+
+def essay_entry(record: Essay, config: Config) -> Entry:
+    """The essay as a bib entry: a web page of the site."""
+    return Entry(
+        "online",
+        fields={
+            "title": full_title(record),
+            "date": record.date,
+            "organization": config.project,
+            "url": essay_url(config, record.docname),
+        },
+        persons={"author": people(record)} if record.authors else {},
+    )
+
+
+def apa_reference(record: Essay, config: Config) -> apa.Text:
+    return apa.format_reference(essay_entry(record, config), record.date.split("-")[0])
+
+
+def _bibtex_value(text: str) -> str:
+    for char in "&%$#_":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def bibtex(record: Essay, config: Config) -> str:
+    year, *rest = record.date.split("-")
+    fields: list[tuple[str, str]] = []
+    if record.authors:
+        fields.append(("author", " and ".join(family_given(p) for p in people(record))))
+    fields += [
+        ("title", full_title(record)),
+        ("date", record.date),
+        ("year", year),
+    ]
+    if rest:
+        fields.append(("month", MONTH_MACROS[int(rest[0]) - 1]))
+    fields += [
+        ("organization", config.project),
+        ("url", essay_url(config, record.docname)),
+        ("langid", "english"),
+        ("keywords", ", ".join(config.peninsula_topics[t] for t in record.topics)),
+        ("abstract", record.abstract),
+    ]
+    width = max(len(name) for name, _ in fields)
+    lines = [f"@online{{{bib_key(record)},"]
+    for name, value in fields:
+        if name == "month":  # a bare macro, so that styles print the month's name
+            shown = value
+        elif name == "url":
+            shown = f"{{{value}}}"
+        else:
+            shown = f"{{{_bibtex_value(value)}}}"
+        lines.append(f"  {name.ljust(width)} = {shown},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def ris(record: Essay, config: Config) -> str:
+    year, *rest = record.date.split("-")
+    month = rest[0] if rest else ""
+    day = rest[1] if len(rest) > 1 else ""
+    lines = [("TY", "ELEC")]
+    lines += [("AU", family_given(person)) for person in people(record)]
+    lines += [
+        ("TI", full_title(record, braces=False)),
+        ("PY", year),
+        ("DA", f"{year}/{month}/{day}/"),
+        ("T2", config.project),
+        ("PB", config.project),
+        ("UR", essay_url(config, record.docname)),
+        ("AB", record.abstract),
+        ("LA", "en"),
+    ]
+    lines += [("KW", config.peninsula_topics[t]) for t in record.topics]
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+
+
+def add_cite_section(app: Sphinx, doctree: nodes.document) -> None:
+    """A "How to cite this essay" section at the very end of every essay."""
+    docname = app.env.docname
+    if not is_essay(app, docname) or docname not in essays_domain(app.env).essays:
+        return
+    container = next(iter(doctree.findall(nodes.section)), None)
+    if container is None:
+        return
+    section = nodes.section("", ids=[CITE_ID], names=[CITE_ID], classes=["cite-this"])
+    section += nodes.title("", "How to cite this essay")
+    section += cite_box("", docname=docname)
+    container += section
+    doctree.ids[CITE_ID] = section
+
+
+class FillCiteBoxes(SphinxPostTransform):
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        records = essays_domain(self.env).essays
+        html = self.app.builder.format == "html"
+        for placeholder in list(self.document.findall(cite_box)):
+            record = records.get(placeholder["docname"])
+            if record is None:
+                placeholder.replace_self([])
+                continue
+            text = render(apa_reference(record, self.config))
+            if not html:
+                placeholder.replace_self(nodes.paragraph("", "", *text, classes=["cite-apa"]))
+                continue
+            placeholder.replace_self(self.html_box(record, text))
+
+    def html_box(self, record: Essay, apa_text: list[nodes.Node]) -> nodes.container:
+        box = nodes.container("", classes=["cite-box"])
+        box += nodes.rubric("", "APA 7")
+        # its own box, so that the copy button sits at its corner
+        box += nodes.container(
+            "",
+            nodes.paragraph("", "", *apa_text, classes=["cite-apa", "cite-copy"]),
+            classes=["cite-apa-box"],
+        )
+        here = posixpath.dirname(self.env.docname)
+        for label, text, language, suffix in (
+            ("BibTeX", bibtex(record, self.config), "bibtex", "bib"),
+            ("RIS", ris(record, self.config), "text", "ris"),
+        ):
+            box += nodes.rubric("", label)
+            block = nodes.literal_block(text, text, language=language, classes=["cite-copy"])
+            block["highlight_args"] = {}
+            box += block
+            target = posixpath.relpath(f"{CITE_DIR}/{record.slug}.{suffix}", here or ".")
+            box += nodes.paragraph(
+                "",
+                "",
+                nodes.reference("", f"Download {record.slug}.{suffix}", refuri=target),
+                classes=["cite-download", f"cite-download-{suffix}"],
+            )
+        return box
+
+
+def write_cite_files(app: Sphinx, pagename: str, *args: Any) -> None:
+    """The BibTeX and RIS files of an essay, written with its page."""
+    record = essays_domain(app.env).essays.get(pagename)
+    if record is None:
+        return
+    folder = Path(app.outdir) / CITE_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / f"{record.slug}.bib").write_text(bibtex(record, app.config), encoding="utf-8")
+    (folder / f"{record.slug}.ris").write_text(ris(record, app.config), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.essays")
+    app.add_node(cite_box)
+    # after peninsula.citations (400) has added the References section
+    app.connect("doctree-read", add_cite_section, priority=450)
+    app.add_post_transform(FillCiteBoxes)
+    app.connect("html-page-context", write_cite_files)
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,248 @@
+"""Machine-readable metadata in the <head> of each essay page.
+
+Why this exists: Google Scholar indexes a paper from Highwire Press
+``citation_*`` meta tags, search engines read schema.org JSON-LD, and social
+sites read OpenGraph and Twitter card tags. All of them are made here from the
+essay's record and the works its page cites, never written by hand:
+
+* Highwire: ``citation_title``, one ``citation_author`` per author (with
+  institution and ORCID iD when given), ``citation_publication_date``,
+  ``citation_journal_title``, ``citation_pdf_url``, ``citation_abstract``,
+  and one ``citation_reference`` per cited work;
+* JSON-LD: a schema.org ``ScholarlyArticle`` with headline, authors, date,
+  abstract, the cited works, the work it is an edition of, and the collection
+  it is part of;
+* OpenGraph: sphinxext-opengraph writes the tags of every page; an essay's
+  page gives it its type (``article``), abstract and picture, and adds the
+  ``article:*`` tags.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from pybtex.database import Entry
+
+from . import apa
+from .citations import CitationsDomain, bib_entries
+from .cite import base_url, essay_url, full_title
+from .essays import Essay, essays_domain
+from .pdfs import essay_pdf
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+#: schema.org types of the bib entry types the corpus uses
+SCHEMA_TYPES = {
+    "article": "ScholarlyArticle",
+    "book": "Book",
+    "incollection": "Chapter",
+    "inbook": "Chapter",
+    "report": "Report",
+    "techreport": "Report",
+    "online": "WebPage",
+    "thesis": "Thesis",
+    "phdthesis": "Thesis",
+    "mastersthesis": "Thesis",
+}
+CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "organization", "institution")
+
+
+def highwire_date(date: str) -> str:
+    """``2023-02-05`` -> ``2023/02/05``: the form Google Scholar asks for."""
+    return date.replace("-", "/")
+
+
+def _meta(name: str, content: str) -> str:
+    return f'<meta name="{name}" content="{html.escape(content)}" />'
+
+
+def _property(name: str, content: str) -> str:
+    return f'<meta property="{name}" content="{html.escape(content)}" />'
+
+
+def _people(entry: Entry) -> list:
+    return entry.persons.get("author") or entry.persons.get("editor") or []
+
+
+def _container(entry: Entry) -> str:
+    return next((apa.field_text(entry, f) for f in CONTAINER_FIELDS if f in entry.fields), "")
+
+
+def highwire_reference(entry: Entry) -> str:
+    """A cited work in the ``key=value; ...`` form of ``citation_reference``."""
+    pairs = [("citation_title", apa.field_text(entry, "title"))]
+    pairs += [("citation_author", apa.full_name(p)) for p in _people(entry)]
+    date = apa.Date.of(entry)
+    if date.year is not None:
+        pairs.append(("citation_publication_date", str(date.year)))
+    container = _container(entry)
+    if container:
+        name = "citation_journal_title" if entry.type.lower() == "article" else "citation_publisher"
+        pairs.append((name, container))
+    for field in ("volume", "number") if entry.type.lower() == "article" else ():
+        if field in entry.fields:
+            name = "citation_issue" if field == "number" else "citation_volume"
+            pairs.append((name, apa.field_text(entry, field)))
+    # the separator of the format may not appear inside a value
+    return "; ".join(f"{k}={v.replace(';', ',')}" for k, v in pairs)
+
+
+def highwire_tags(record: Essay, config: Config, cited: list[Entry]) -> list[str]:
+    tags = [_meta("citation_title", full_title(record, braces=False))]
+    for author in record.authors:
+        tags.append(_meta("citation_author", author.name))
+        if author.affiliation:
+            tags.append(_meta("citation_author_institution", author.affiliation))
+        if author.orcid:
+            tags.append(_meta("citation_author_orcid", f"https://orcid.org/{author.orcid}"))
+    tags += [
+        _meta("citation_publication_date", highwire_date(record.date)),
+        _meta("citation_journal_title", config.project),
+        _meta("citation_publisher", config.project),
+        _meta("citation_language", config.language or "en"),
+        _meta("citation_abstract", record.abstract),
+        _meta("citation_abstract_html_url", essay_url(config, record.docname)),
+        _meta("citation_pdf_url", base_url(config) + essay_pdf(record.docname)),
+    ]
+    tags += [_meta("citation_keywords", config.peninsula_topics[topic]) for topic in record.topics]
+    tags += [_meta("citation_reference", highwire_reference(entry)) for entry in cited]
+    return tags
+
+
+def _schema_person(person: Any) -> dict[str, Any]:
+    kind = "Organization" if apa.is_group(person) else "Person"
+    return {"@type": kind, "name": apa.full_name(person)}
+
+
+def schema_work(entry: Entry) -> dict[str, Any]:
+    """A cited work as a schema.org CreativeWork (or the type that fits it)."""
+    work: dict[str, Any] = {
+        "@type": SCHEMA_TYPES.get(entry.type.lower(), "CreativeWork"),
+        "name": apa.field_text(entry, "title"),
+    }
+    people = _people(entry)
+    if people:
+        work["author"] = [_schema_person(p) for p in people]
+    date = apa.Date.of(entry)
+    if date.year is not None:
+        work["datePublished"] = entry.fields.get("date") or str(date.year)
+    container = _container(entry)
+    if container:
+        work["isPartOf" if entry.type.lower() == "article" else "publisher"] = {
+            "@type": "Periodical" if entry.type.lower() == "article" else "Organization",
+            "name": container,
+        }
+    return work
+
+
+def json_ld(
+    record: Essay,
+    config: Config,
+    cited: list[Entry],
+    source: Entry | None,
+    image_url: str = "",
+) -> dict:
+    url = essay_url(config, record.docname)
+    site = {"@type": "Periodical", "name": config.project, "url": base_url(config)}
+    article: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": record.title,
+        "name": record.title,
+        "datePublished": record.date,
+        "abstract": record.abstract,
+        "inLanguage": config.language or "en",
+        "keywords": [config.peninsula_topics[t] for t in record.topics],
+        "license": config.peninsula_licenses[record.license][1],
+        "isPartOf": site,
+        "publisher": {"@type": "Organization", "name": config.project, "url": base_url(config)},
+        "timeRequired": f"PT{record.reading_minutes}M",
+        "encoding": {
+            "@type": "MediaObject",
+            "encodingFormat": "application/pdf",
+            "contentUrl": base_url(config) + essay_pdf(record.docname),
+        },
+        "citation": [schema_work(entry) for entry in cited],
+    }
+    if record.subtitle:
+        article["alternativeHeadline"] = record.subtitle
+    if record.authors:
+        article["author"] = []
+        for author in record.authors:
+            person: dict[str, Any] = {"@type": "Person", "name": author.name}
+            if author.affiliation:
+                person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+            if author.orcid:
+                person["sameAs"] = f"https://orcid.org/{author.orcid}"
+            article["author"].append(person)
+    if source is not None:
+        article["isBasedOn"] = schema_work(source)
+    if record.image and image_url:
+        article["image"] = {
+            "@type": "ImageObject",
+            "contentUrl": image_url,
+            "description": record.image.alt,
+            "creditText": record.image.credit,
+        }
+    return article
+
+
+def script_json(data: dict) -> str:
+    """JSON for a <script> element: ``</`` could end the element early."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("</", "<\\/")
+
+
+def add_head_tags(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    record = essays_domain(app.env).essays.get(pagename)
+    if record is None or doctree is None:
+        return
+    entries = bib_entries(app.env)
+    domain = cast(CitationsDomain, app.env.get_domain("citations"))
+    cited = [entries[key] for key in domain.cited.get(pagename, []) if key in entries]
+    source = entries.get(record.source) if record.source else None
+    image_url = ""
+    if record.image:
+        name = app.builder.images.get(record.image.file)  # type: ignore[attr-defined]
+        image_url = f"{base_url(app.config)}_images/{name}" if name else ""
+    tags = [_meta("description", record.abstract)]
+    tags += highwire_tags(record, app.config, cited)
+    tags += [_property("article:published_time", record.date)]
+    tags += [_property("article:author", author.name) for author in record.authors]
+    tags += [_property("article:tag", app.config.peninsula_topics[t]) for t in record.topics]
+    tags.append(
+        '<script type="application/ld+json">\n'
+        + script_json(json_ld(record, app.config, cited, source, image_url))
+        + "\n</script>"
+    )
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
+    # sphinxext-opengraph reads a page's own og: fields from its metadata;
+    # a copy, since it removes some of them as it goes
+    meta = dict(context.get("meta") or {})
+    meta["og:type"] = "article"
+    meta["og:description"] = record.abstract
+    if image_url:
+        meta["og:image"] = image_url
+        meta["og:image:alt"] = record.image.alt
+    context["meta"] = meta
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.cite")
+    # before sphinxext-opengraph (500) reads the page's metadata
+    app.connect("html-page-context", add_head_tags, priority=400)
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
