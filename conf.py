@@ -35,9 +35,13 @@ extensions = [
     "peninsula.citations",
     "peninsula.bibliography",
     "peninsula.essays",
+    "peninsula.site",
+    "peninsula.feed",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "sphinx_sitemap",
+    "notfound.extension",
 ]
 
 root_doc = "index"
@@ -82,6 +86,24 @@ peninsula_licenses = {
         "https://creativecommons.org/licenses/by/4.0/",
     ),
 }
+
+# -- Feed (peninsula.feed) ---------------------------------------------------
+
+# feed.xml: title from `project`, author from `author`, rights from `copyright`
+peninsula_feed_subtitle = "Policy essays on diplomacy between the United States and North Korea"
+
+# -- Sitemap and robots.txt (sphinx-sitemap + peninsula.site) ----------------
+
+# pages are listed at html_baseurl + page: no language or version segment
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = False  # no git history is needed to build
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# -- 404 page (sphinx-notfound-page + peninsula.site) ------------------------
+
+# the page is 404.md; its links and assets are absolute, under the path of
+# html_baseurl, so it works at any depth of the site
+notfound_pagename = "404"
 
 # -- HTML output -------------------------------------------------------------
 
