@@ -38,11 +38,15 @@ extensions = [
     "peninsula.browse",
     "peninsula.cite",
     "peninsula.head",
+    "peninsula.site",
+    "peninsula.feed",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
     "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
 ]
 
 root_doc = "index"
@@ -102,6 +106,24 @@ ogp_site_name = project
 # the same title-on-a-colour for every essay says nothing a card's text doesn't
 ogp_social_cards = {"enable": False}
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary" />']
+
+# -- Feed (peninsula.feed) ---------------------------------------------------
+
+# feed.xml: title from `project`, author from `author`, rights from `copyright`
+peninsula_feed_subtitle = "Policy essays on diplomacy between the United States and North Korea"
+
+# -- Sitemap and robots.txt (sphinx-sitemap + peninsula.site) ----------------
+
+# pages are listed at html_baseurl + page: no language or version segment
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = False  # no git history is needed to build
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# -- 404 page (sphinx-notfound-page + peninsula.site) ------------------------
+
+# the page is 404.md; its links and assets are absolute, under the path of
+# html_baseurl, so it works at any depth of the site
+notfound_pagename = "404"
 
 # -- HTML output -------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import apa
 from .citations import render
 from .essays import Essay, essays_domain, is_essay
+from .site import page_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -42,15 +43,6 @@ MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 
 class cite_box(nodes.General, nodes.Element):
     """Placeholder for the ways to cite an essay, filled at write time."""
-
-
-def base_url(config: Config) -> str:
-    return config.html_baseurl.rstrip("/") + "/"
-
-
-def essay_url(config: Config, docname: str) -> str:
-    """The essay's canonical address."""
-    return f"{base_url(config)}{docname}.html"
 
 
 def full_title(record: Essay, braces: bool = True) -> str:
@@ -84,7 +76,7 @@ def essay_entry(record: Essay, config: Config) -> Entry:
             "title": full_title(record),
             "date": record.date,
             "organization": config.project,
-            "url": essay_url(config, record.docname),
+            "url": page_url(config, record.docname),
         },
         persons={"author": people(record)} if record.authors else {},
     )
@@ -114,7 +106,7 @@ def bibtex(record: Essay, config: Config) -> str:
         fields.append(("month", MONTH_MACROS[int(rest[0]) - 1]))
     fields += [
         ("organization", config.project),
-        ("url", essay_url(config, record.docname)),
+        ("url", page_url(config, record.docname)),
         ("langid", "english"),
         ("keywords", ", ".join(config.peninsula_topics[t] for t in record.topics)),
         ("abstract", record.abstract),
@@ -145,7 +137,7 @@ def ris(record: Essay, config: Config) -> str:
         ("DA", f"{year}/{month}/{day}/"),
         ("T2", config.project),
         ("PB", config.project),
-        ("UR", essay_url(config, record.docname)),
+        ("UR", page_url(config, record.docname)),
         ("AB", record.abstract),
         ("LA", "en"),
     ]

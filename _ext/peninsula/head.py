@@ -27,9 +27,10 @@ from pybtex.database import Entry
 
 from . import apa
 from .citations import CitationsDomain, bib_entries
-from .cite import base_url, essay_url, full_title
+from .cite import full_title
 from .essays import Essay, essays_domain
 from .pdfs import essay_pdf
+from .site import base_url, page_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -105,7 +106,7 @@ def highwire_tags(record: Essay, config: Config, cited: list[Entry]) -> list[str
         _meta("citation_publisher", config.project),
         _meta("citation_language", config.language or "en"),
         _meta("citation_abstract", record.abstract),
-        _meta("citation_abstract_html_url", essay_url(config, record.docname)),
+        _meta("citation_abstract_html_url", page_url(config, record.docname)),
         _meta("citation_pdf_url", base_url(config) + essay_pdf(record.docname)),
     ]
     tags += [_meta("citation_keywords", config.peninsula_topics[topic]) for topic in record.topics]
@@ -146,7 +147,7 @@ def json_ld(
     source: Entry | None,
     image_url: str = "",
 ) -> dict:
-    url = essay_url(config, record.docname)
+    url = page_url(config, record.docname)
     site = {"@type": "Periodical", "name": config.project, "url": base_url(config)}
     article: dict[str, Any] = {
         "@context": "https://schema.org",

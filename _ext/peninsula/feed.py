@@ -1,0 +1,128 @@
+"""An Atom feed of the essays, ``feed.xml``, made from their metadata records.
+
+Why this exists: readers follow a journal in their feed reader. Each entry is
+made from the same record as the essay's page header (title, authors, date,
+abstract, topics, licence), so the feed cannot disagree with the site; every
+address in it is the canonical address of a page. The feed is made again from
+the records at the end of every build and written when its bytes change, so an
+incremental build never leaves it stale and a build that changes nothing does
+not touch it. Its dates are the essays' own, never the time of the build.
+"""
+
+from __future__ import annotations
+
+import datetime
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from feedgen.feed import FeedGenerator
+
+from . import apa
+from .essays import Essay, essays_domain, newest_first
+from .site import base_url, is_site_builder, page_url, write_if_changed
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+FEED = "feed.xml"
+ATOM_TYPE = "application/atom+xml"
+
+
+def feed_url(app: Sphinx) -> str:
+    return base_url(app.config) + FEED
+
+
+def timestamp(date: str) -> datetime.datetime:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as midnight UTC of its first day,
+    since Atom dates are full RFC 3339 timestamps."""
+    match = apa.DATE_RE.match(date)
+    if match is None:  # records hold only checked dates
+        raise ValueError(f"not an essay date: {date!r}")
+    return datetime.datetime(
+        int(match["year"]),
+        int(match["month"] or 1),
+        int(match["day"] or 1),
+        tzinfo=datetime.UTC,
+    )
+
+
+def rights_of(copyright: str | list[str] | tuple[str, ...]) -> str:
+    lines = [copyright] if isinstance(copyright, str) else list(copyright)
+    return "; ".join(f"© {line}" for line in lines)
+
+
+def add_entry(app: Sphinx, feed: FeedGenerator, record: Essay) -> None:
+    url = page_url(app.config, record.docname)
+    date = timestamp(record.date)
+    entry = feed.add_entry(order="append")
+    entry.id(url)
+    entry.title(record.title)
+    # feedgen 1.0 writes an entry's link with its href only; Atom reads a link
+    # without rel as the alternate one, which this is
+    entry.link(href=url, rel="alternate", type="text/html")
+    entry.published(date)
+    entry.updated(date)
+    # an unsigned essay has no author element: the feed's own author covers it
+    for author in record.authors:
+        person = {"name": author.name}
+        if author.orcid:
+            person["uri"] = f"https://orcid.org/{author.orcid}"
+        entry.author(person)
+    entry.summary(record.abstract)
+    for topic in record.topics:
+        entry.category(term=topic, label=app.config.peninsula_topics[topic])
+    entry.rights(app.config.peninsula_licenses[record.license][0])
+
+
+def atom_feed(app: Sphinx) -> bytes | None:
+    """The feed as bytes, or None when there is no essay to list."""
+    essays = newest_first(essays_domain(app.env).essays.values())
+    if not essays:
+        return None
+    config = app.config
+    feed = FeedGenerator()
+    feed.id(base_url(config))
+    feed.title(config.project)
+    feed.subtitle(config.peninsula_feed_subtitle)
+    feed.author({"name": config.author})
+    feed.link(href=feed_url(app), rel="self", type=ATOM_TYPE)
+    feed.link(href=page_url(config, config.root_doc), rel="alternate", type="text/html")
+    feed.rights(rights_of(config.copyright))
+    if config.language:
+        feed.language(config.language)
+    feed.updated(max(timestamp(e.date) for e in essays))
+    for record in essays:
+        add_entry(app, feed, record)
+    return feed.atom_str(pretty=True)
+
+
+def write_feed(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not is_site_builder(app):
+        return
+    path = Path(app.outdir) / FEED
+    data = atom_feed(app)
+    if data is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_if_changed(path, data)
+
+
+def link_feed(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Let browsers and feed readers find the feed from any page."""
+    if not is_site_builder(app) or not essays_domain(app.env).essays:
+        return
+    title, href = escape(app.config.project), escape(feed_url(app))
+    tag = f'<link rel="alternate" type="{ATOM_TYPE}" title="{title}" href="{href}">'
+    context["metatags"] = context.get("metatags", "") + "\n" + tag
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.site")
+    app.add_config_value("peninsula_feed_subtitle", "", "html", str)
+    app.connect("html-page-context", link_feed)
+    app.connect("build-finished", write_feed)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,146 @@
+"""The published site's addresses: one base URL, a complete sitemap, robots.txt, a 404 page.
+
+Why this exists: every absolute URL of the site (canonical links, sitemap,
+feed, the 404 page's assets) must come from the one setting ``html_baseurl``,
+whether or not it ends with a slash. Sphinx joins it properly for canonical
+links; the two extensions that also need it do not:
+
+- sphinx-sitemap 2.9 appends page names to the base URL as given, so a base
+  without its final slash yields wrong addresses; it also lists only the pages
+  written by the current build, so after an incremental build the sitemap
+  would lose every page that did not change;
+- sphinx-notfound-page makes the 404 page's asset and sidebar URLs absolute
+  with a path prefix of its own (``/en/latest/`` by default), and leaves the
+  links written in the page's body relative, which break when the page is
+  served at ``/en/latest/some/missing/page.html``.
+
+Here the base URL is checked and normalised once, both extensions are given
+what they need from it, the sitemap is completed with the pages not written
+this time, and ``robots.txt`` points crawlers at the sitemap.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx_sitemap import add_html_link
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+ROBOTS = "robots.txt"
+
+
+def base_url(config: Config) -> str:
+    """``html_baseurl`` with exactly one slash at its end."""
+    return config.html_baseurl.rstrip("/") + "/"
+
+
+def page_url(config: Config, docname: str) -> str:
+    """The absolute address of a page of the website, the same as its
+    canonical link, whichever builder asks (a PDF cites the web page too)."""
+    return base_url(config) + docname + (config.html_file_suffix or ".html")
+
+
+def is_site_builder(app: Sphinx) -> bool:
+    """A builder writing the website, not an e-book or help file made from HTML."""
+    return app.builder.format == "html" and not getattr(app.builder, "embedded", False)
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write *data* unless the file already holds it, so that a rebuild that
+    changes nothing leaves the published file, and its date, alone."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.write_bytes(data)
+
+
+def setting_location(app: Sphinx, name: str) -> str | None:
+    """``conf.py:<line>`` of the setting *name*, for a warning about its value."""
+    conf = Path(app.confdir) / "conf.py"
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"{name}\s*=", line):
+            return f"{conf}:{number}"
+    return None
+
+
+def check_base_url(app: Sphinx, config: Config) -> None:
+    parts = urlsplit(config.html_baseurl or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        logger.warning(
+            "html_baseurl %r is not the address of the site: set it to an absolute "
+            "http(s) URL such as https://peninsula-papers.readthedocs.io/en/latest/, "
+            "or set PENINSULA_BASE_URL",
+            config.html_baseurl,
+            location=setting_location(app, "html_baseurl"),
+            type="site",
+            subtype="baseurl",
+        )
+        return
+    config.site_url = base_url(config)
+    config.notfound_urls_prefix = urlsplit(base_url(config)).path
+
+
+def absolute_body_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Links in the 404 page's own text, made absolute like its assets."""
+    if docname != app.config.notfound_pagename or not is_site_builder(app):
+        return
+    here = app.config.notfound_urls_prefix + app.builder.get_target_uri(docname)
+    for ref in doctree.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if uri and not uri.startswith("#") and not urlsplit(uri).scheme:
+            ref["refuri"] = urljoin(here, uri)
+
+
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Queue every page for sphinx-sitemap, not only those written this time,
+    once each and in a fixed order (parallel writers queue them at random)."""
+    links = getattr(app, "sitemap_links", None)
+    if exception is not None or links is None or not is_site_builder(app):
+        return
+    for docname in app.env.found_docs:
+        add_html_link(app, docname, None, {}, None)
+    unique: dict[str, str | None] = {}
+    while True:
+        try:
+            link, lastmod = links.get_nowait()
+        except queue.Empty:
+            break
+        unique[link] = unique.get(link) or lastmod
+    for link in sorted(unique):
+        links.put((link, unique[link]))
+
+
+def write_robots(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not is_site_builder(app):
+        return
+    sitemap = base_url(app.config) + app.config.sitemap_filename
+    text = f"User-agent: *\nDisallow:\n\nSitemap: {sitemap}\n"
+    write_if_changed(Path(app.outdir) / ROBOTS, text.encode())
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinx_sitemap")
+    app.setup_extension("notfound.extension")
+    # before the two extensions read the settings derived here
+    app.connect("config-inited", check_base_url, priority=400)
+    app.connect("build-finished", complete_sitemap, priority=400)
+    app.connect("build-finished", write_robots)
+    app.connect("doctree-resolved", absolute_body_links)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
