@@ -1,4 +1,15 @@
-extensions = ["myst_parser", "peninsula.essays", "peninsula.citations", "peninsula.bibliography"]
+project = "The Journal"
+html_baseurl = "https://journal.example.org/"
+extensions = [
+    "myst_parser",
+    "peninsula.essays",
+    "peninsula.citations",
+    "peninsula.bibliography",
+    "peninsula.cite",
+    "peninsula.head",
+    "sphinx_copybutton",
+    "sphinxext.opengraph",
+]
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]
 html_theme = "furo"
@@ -9,3 +20,6 @@ peninsula_licenses = {
         "https://creativecommons.org/licenses/by/4.0/",
     ),
 }
+ogp_site_url = html_baseurl
+ogp_social_cards = {"enable": False}
+copybutton_selector = "div.cite-copy pre, p.cite-copy"
