@@ -35,6 +35,7 @@ extensions = [
     "peninsula.citations",
     "peninsula.bibliography",
     "peninsula.essays",
+    "peninsula.chronology",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -113,6 +114,9 @@ latex_documents = [
 ]
 latex_toplevel_sectioning = "chapter"
 latex_domain_indices = False
+# glossary terms write index entries, sorted by makeindex (in TeX Live's base);
+# xindy, Sphinx's default for xelatex, is not among the packages installed
+latex_use_xindy = False
 latex_show_urls = "no"
 latex_additional_files = ["_static/latex/peninsula.sty"]
 latex_elements = {
