@@ -34,7 +34,8 @@ latexpdf: $(STAMP) ## build the PDF edition into _build/latex (needs TeX Live)
 
 livehtml: $(STAMP) ## serve the site at http://127.0.0.1:8000, rebuilt on every save
 	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --host 127.0.0.1 --port 8000 \
-	  --ignore '*/.venv/*' --ignore '*/tests/*' --ignore '*/.git/*' --watch _ext
+	  --ignore '*/.venv/*' --ignore '*/tests/*' --ignore '*/.git/*' --ignore '*/_generated/*' \
+	  --watch _ext
 
 test: $(STAMP) ## install what the tests need (TeX Live, Chromium), then run every test
 	tools/system-deps.sh test
@@ -45,7 +46,7 @@ check: $(STAMP) ## lint and format-check the Python code
 	$(BIN)/ruff format --check .
 
 clean: ## remove everything built (keeps .venv)
-	rm -rf $(BUILDDIR)
+	rm -rf $(BUILDDIR) _generated
 
 Makefile requirements.txt: ;
 

@@ -40,6 +40,7 @@ extensions = [
     "peninsula.head",
     "peninsula.site",
     "peninsula.feed",
+    "peninsula.chronology",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -169,6 +170,9 @@ latex_documents = [
 ]
 latex_toplevel_sectioning = "chapter"
 latex_domain_indices = False
+# glossary terms write index entries, sorted by makeindex (in TeX Live's base);
+# xindy, Sphinx's default for xelatex, is not among the packages installed
+latex_use_xindy = False
 latex_show_urls = "no"
 latex_additional_files = ["_static/latex/peninsula.sty"]
 latex_elements = {

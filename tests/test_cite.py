@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -120,17 +121,21 @@ def test_ris_parses_and_matches_the_record(app):
 def test_each_way_to_cite_gets_a_copy_button(app):
     app.build()
     tree = page(app.outdir, "articles/newer")
-    targets = tree.xpath('//div[contains(@class, "cite-copy")]//pre | //p[@class="cite-apa cite-copy"]')
+    targets = tree.xpath(
+        '//div[contains(@class, "cite-copy")]//pre | //p[@class="cite-apa cite-copy"]'
+    )
     assert len(targets) == 3
     script = (Path(app.outdir) / "_static" / "copybutton.js").read_text()
     assert "const COPYBUTTON_SELECTOR = 'div.cite-copy pre, p.cite-copy';" in script
     assert tree.xpath('//script[contains(@src, "copybutton.js")]')
 
 
-@pytest.mark.sphinx("html", testroot="essays")
-def test_braces_keep_capitals_in_citations_and_are_not_shown(app):
-    essay = Path(app.srcdir) / "articles" / "newer.md"
+def test_braces_keep_capitals_in_citations_and_are_not_shown(make_app, rootdir, tmp_path):
+    srcdir = tmp_path / "essays"
+    shutil.copytree(rootdir / "test-essays", srcdir)
+    essay = srcdir / "articles" / "newer.md"
     essay.write_text(essay.read_text().replace("A Newer Essay", "Talks with {North Korea}"))
+    app = make_app("html", srcdir=srcdir)
     app.build()
     assert warnings_of(app) == []
     tree = page(app.outdir, "articles/newer")

@@ -59,8 +59,8 @@ def test_every_glyph_has_a_font(corpus_latex):
     assert "Missing character" not in log
 
 
-def test_one_chapter_per_essay_then_the_bibliography(chapters):
-    assert list(chapters) == [*TITLES.values(), "Bibliography"]
+def test_one_chapter_per_essay_then_the_reference_pages(chapters):
+    assert list(chapters) == [*TITLES.values(), "Bibliography", "Glossary", "Chronology"]
 
 
 @pytest.mark.parametrize("essay", ESSAYS, ids=lambda p: p.stem)

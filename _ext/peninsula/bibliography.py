@@ -93,7 +93,12 @@ class FillCorpusBibliography(SphinxPostTransform):
             for index, docname in enumerate(docs):
                 if index:
                     line += nodes.Text("; ")
-                title = essays[docname].title if docname in essays else docname
+                # a page that is not an essay (the glossary, the chronology) by its title
+                title = (
+                    essays[docname].title
+                    if docname in essays
+                    else self.env.titles[docname].astext()
+                )
                 line += addnodes.pending_xref(
                     "",
                     nodes.inline("", title),

@@ -1,0 +1,323 @@
+"""The chronology: events from a data file, their labels, and the timeline (peninsula.chronology)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree
+
+import matplotlib
+import pytest
+from conftest import REPO, warnings_of
+from lxml import html as lxml_html
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from peninsula.chronology import (
+    STYLE,
+    TITLE_MAX,
+    Event,
+    draw_timeline,
+    load_events,
+    spread,
+    timeline_figure,
+)
+
+ORDER = [
+    "event-singapore-summit",
+    "event-year-only",
+    "event-stockholm-talks",
+    "event-missile-barrage",
+]
+ALT = (
+    "Timeline from 2018 to 2022, a vertical axis marked by decades, with 4 events at their "
+    "dates: June 12, 2018, Singapore summit; 2019, An event known by its year; October 5, "
+    "2019, Stockholm talks broken off; November 2022, Missile barrage."
+)
+
+
+def page(app, name: str):
+    return lxml_html.fromstring((Path(app.outdir) / f"{name}.html").read_text())
+
+
+def words(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+@pytest.mark.sphinx("html", testroot="chronology")
+def test_builds_without_warnings(app):
+    app.build()
+    assert warnings_of(app) == []
+
+
+@pytest.mark.sphinx("html", testroot="chronology")
+def test_events_render_in_date_order_with_anchors(app):
+    app.build()
+    tree = page(app, "chronology")
+    terms = tree.xpath('//dl[contains(@class, "chronology")]/dt')
+    assert [dt.get("id") for dt in terms] == ORDER
+    assert [words(dt) for dt in terms] == [
+        "June 12, 2018 — Singapore summit",
+        "2019 — An event known by its year",
+        "October 5, 2019 — Stockholm talks broken off",
+        "November 2022 — Missile barrage",
+    ]
+    # a description keeps its Markdown paragraphs
+    last = tree.xpath('//dl[contains(@class, "chronology")]/dd')[-1]
+    assert [words(p) for p in last.xpath("./p")] == [
+        "Twenty-five missiles in one day.",
+        "One crossed the line (Kim, 2022).",
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="chronology")
+def test_every_event_cites_into_the_pages_references(app):
+    app.build()
+    tree = page(app, "chronology")
+    entries = tree.xpath('//section[@id="references"]//p[contains(@class, "reference")]/@id')
+    assert entries == ["ref-ahlander2019north", "ref-bader2018kim", "ref-kim2022missile"]
+    for dd in tree.xpath('//dl[contains(@class, "chronology")]/dd'):
+        links = dd.xpath('.//span[contains(@class, "citation")]//a/@href')
+        assert links and all(href[1:] in entries for href in links), words(dd)
+
+
+@pytest.mark.sphinx("html", testroot="chronology")
+def test_a_ref_from_another_page_resolves_to_the_event(app):
+    app.build()
+    links = page(app, "essay").xpath('//article//p//a[contains(@class, "reference")]')
+    assert [(a.get("href"), words(a)) for a in links if "chronology" in a.get("href")] == [
+        ("chronology.html#event-singapore-summit", "Singapore summit"),
+        ("chronology.html#event-stockholm-talks", "talked in Stockholm"),
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="chronology")
+def test_html_shows_the_timeline_as_svg_with_alt_text(app):
+    app.build()
+    images = page(app, "chronology").xpath('//figure[contains(@class, "chronology-figure")]//img')
+    assert len(images) == 1
+    assert images[0].get("src") == "_images/events-timeline.svg"
+    assert images[0].get("alt") == ALT
+    svg = ElementTree.parse(Path(app.outdir) / "_images" / "events-timeline.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+@pytest.mark.sphinx("latex", testroot="chronology")
+def test_latex_includes_the_timeline_as_pdf_and_targets_each_event(app):
+    app.build()
+    assert (Path(app.outdir) / "events-timeline.pdf").read_bytes().startswith(b"%PDF")
+    tex = (Path(app.outdir) / "test.tex").read_text()
+    assert r"\sphinxincludegraphics{{events-timeline}.pdf}" in tex
+    for label in ORDER:
+        assert r"\label{\detokenize{chronology:%s}}" % label in tex
+    assert r"\hyperref[\detokenize{chronology:event-singapore-summit}]" in tex
+
+
+@pytest.fixture
+def copy_of_root(rootdir, tmp_path) -> Path:
+    srcdir = tmp_path / "chronology"
+    shutil.copytree(rootdir / "test-chronology", srcdir)
+    return srcdir
+
+
+def rebuild(make_app, srcdir: Path) -> list[str]:
+    """Build *srcdir* again in this process; its warnings, less those of Sphinx
+    registering its own nodes and directives a second time."""
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    return [w for w in warnings_of(app) if "while setting up extension" not in w]
+
+
+def test_the_figure_is_drawn_again_only_when_its_data_changes(make_app, copy_of_root):
+    def build() -> list[str]:
+        return rebuild(make_app, copy_of_root)
+
+    svg = copy_of_root / "_generated" / "chronology" / "events-timeline.svg"
+    assert build() == []
+    drawn = svg.stat().st_mtime_ns
+    # the page's own text changes: the page is read again, the figure is kept
+    page_md = copy_of_root / "chronology.md"
+    page_md.write_text(page_md.read_text() + "\nA new closing sentence.\n")
+    assert build() == []
+    assert (
+        "A new closing sentence."
+        in (copy_of_root / "_build" / "html" / "chronology.html").read_text()
+    )
+    assert svg.stat().st_mtime_ns == drawn
+    # an event's title changes: the data file alone sends the page back to be read
+    data = copy_of_root / "events.yaml"
+    data.write_text(data.read_text().replace("title: Missile barrage", "title: Launches"))
+    assert build() == []
+    assert svg.stat().st_mtime_ns != drawn
+    assert "Launches" in (copy_of_root / "_build" / "html" / "chronology.html").read_text()
+
+
+def test_the_files_do_not_depend_on_when_they_are_drawn(tmp_path):
+    events, problems = load_events((REPO / "chronology.yaml").read_text())
+    assert problems == []
+    for run in ("a", "b"):
+        draw_timeline(events, tmp_path / run / "t.svg", tmp_path / run / "t.pdf")
+    for name in ("t.svg", "t.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert b"<dc:date>" not in (tmp_path / "a" / "t.svg").read_bytes()
+    assert b"/CreationDate" not in (tmp_path / "a" / "t.pdf").read_bytes()
+
+
+#: capitals and wide letters, as long as a title may be
+LONG_TITLE = "UN Security Council Resolution Number 2397"
+assert len(LONG_TITLE) == TITLE_MAX
+
+
+def _label_boxes(events: list[Event]):
+    with matplotlib.rc_context(STYLE):
+        fig = timeline_figure(events)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        return fig.bbox, [t.get_window_extent(renderer) for t in fig.axes[0].texts]
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        load_events((REPO / "chronology.yaml").read_text())[0],
+        # a crowded case: many events on one day, each with a title as long as allowed
+        [Event("2019-06-30", f"event-e{i}", LONG_TITLE, ["x"], 1, 1) for i in range(1, 20)]
+        + [Event("1950", "event-first", "First", ["x"], 1, 1)],
+    ],
+    ids=["corpus", "crowded"],
+)
+def test_no_two_labels_of_the_timeline_overlap(events):
+    figure_box, boxes = _label_boxes(sorted(events, key=lambda e: e.position))
+    for box in boxes:
+        assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, box
+        assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, box
+    for i, one in enumerate(boxes):
+        for other in boxes[i + 1 :]:
+            assert not one.overlaps(other), (one, other)
+
+
+def test_spread_keeps_order_gap_and_bounds():
+    assert spread([0, 0, 0], 1, 0, 10) == [0, 1, 2]
+    assert spread([5, 5, 5], 1, 0, 10) == [4, 5, 6]
+    assert spread([9.5, 9.5, 9.5], 1, 0, 10) == [8, 9, 10]
+    assert spread([1, 5, 9], 1, 0, 10) == [1, 5, 9]
+
+
+# -- Broken data: each mistake at its line of events.yaml -------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "warnings"),
+    [
+        (
+            "date: 2019\n",
+            "date: 2019-13\n",
+            [
+                "16: WARNING: date '2019-13' is not a date: write YYYY, YYYY-MM or "
+                "YYYY-MM-DD [chronology.data]"
+            ],
+        ),
+        (
+            "  title: An event known by its year\n",
+            "",
+            ["16: WARNING: this event has no 'title': add 'title:' to it [chronology.data]"],
+        ),
+        (
+            "  title: An event known by its year",
+            "  tilte: An event known by its year",
+            [
+                "18: WARNING: unknown field 'tilte' in an event: did you mean 'title'? [chronology.data]"
+            ],
+        ),
+        (
+            "label: event-year-only",
+            "label: event-stockholm-talks",
+            [
+                "17: WARNING: label 'event-stockholm-talks' is used twice (first at line 4): "
+                "give each event its own label [chronology.data]"
+            ],
+        ),
+        (
+            "label: event-year-only",
+            "label: Year_Only",
+            [
+                "17: WARNING: label 'Year_Only' is not 'event-' followed by lowercase words "
+                "joined by hyphens: write e.g. event-singapore-summit [chronology.data]"
+            ],
+        ),
+        (
+            "title: An event known by its year",
+            "title: An event known by its year, told at too great a length",
+            [
+                "18: WARNING: title is 54 characters long: shorten it to 42 or fewer, so that "
+                "it fits in the timeline (the description holds the detail) [chronology.data]"
+            ],
+        ),
+        (
+            "The first meeting of the two leaders {cite:p}`bader2018kim`.",
+            "The first meeting of the two leaders.",
+            [
+                "14: WARNING: event 'event-singapore-summit' cites no source: add a {cite:p} "
+                "citation of refs.bib to its description [chronology.uncited]"
+            ],
+        ),
+        (
+            "One crossed the line {cite:p}`kim2022missile`.",
+            "One crossed the line {cite:p}`kim2022missil`.",
+            [
+                "27: WARNING: unknown citation key 'kim2022missil': did you mean "
+                "'kim2022missile'? [citations.unknown_key]"
+            ],
+        ),
+        (
+            "title: An event known by its year",
+            "title: [unclosed",
+            [
+                "19: WARNING: the chronology is not valid YAML (while parsing a flow sequence "
+                "started at line 18): expected ',' or ']', but got ':' [chronology.data]",
+                "essay.md:3: WARNING: undefined label: 'event-singapore-summit' [ref.ref]",
+                "essay.md:3: WARNING: undefined label: 'event-stockholm-talks' [ref.ref]",
+            ],
+        ),
+    ],
+    ids=[
+        "bad-date",
+        "missing-field",
+        "unknown-field",
+        "duplicate-label",
+        "bad-label",
+        "long-title",
+        "uncited",
+        "unknown-key",
+        "invalid-yaml",
+    ],
+)
+def test_broken_data_is_reported_at_its_line(make_app, copy_of_root, old, new, warnings):
+    data = copy_of_root / "events.yaml"
+    assert data.read_text().count(old) == 1
+    data.write_text(data.read_text().replace(old, new))
+    app = make_app("html", srcdir=copy_of_root)
+    app.build()
+    expected = [
+        f"{copy_of_root / w}" if w.startswith("essay.md") else f"{data}:{w}" for w in warnings
+    ]
+    assert warnings_of(app) == expected
+
+
+def test_problems_are_reported_again_on_a_rebuild(make_app, copy_of_root):
+    data = copy_of_root / "events.yaml"
+    data.write_text(data.read_text().replace("date: 2019\n", "date: 2019-13\n"))
+
+    def build() -> list[str]:
+        return rebuild(make_app, copy_of_root)
+
+    first = build()
+    # nothing changed, yet the page is read again and a strict build still fails
+    assert build() == first and len(first) == 1
+
+
+def test_a_missing_data_file_is_reported_at_the_directive(make_app, copy_of_root):
+    (copy_of_root / "events.yaml").unlink()
+    app = make_app("html", srcdir=copy_of_root)
+    app.build()
+    assert warnings_of(app)[0] == (
+        f"{copy_of_root / 'chronology.md'}:3: WARNING: chronology data file 'events.yaml' not "
+        "found: give its path relative to this page [chronology.data]"
+    )
