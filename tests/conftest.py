@@ -4,6 +4,7 @@ build of the real corpus (HTML, PDF) per test session."""
 from __future__ import annotations
 
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,9 @@ def corpus_latex(tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return out / "latex"
+
+
+@pytest.fixture(scope="session")
+def conf() -> dict:
+    """The settings of the real corpus, as conf.py gives them."""
+    return runpy.run_path(str(REPO / "conf.py"))

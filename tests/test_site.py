@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import runpy
 import shutil
 import threading
 from pathlib import Path
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from conftest import REPO, warnings_of
+from conftest import warnings_of
 from lxml import etree
 from lxml import html as lxml_html
 from playwright.sync_api import sync_playwright
@@ -365,11 +364,6 @@ def test_other_builders_write_no_feed(app):
 
 
 # -- The real corpus ----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def conf() -> dict:
-    return runpy.run_path(str(REPO / "conf.py"))
 
 
 @pytest.fixture(scope="module")

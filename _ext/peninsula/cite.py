@@ -166,7 +166,7 @@ class FillCiteBoxes(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         records = essays_domain(self.env).essays
-        html = self.app.builder.format == "html"
+        html = self.env._builder_cls.format == "html"
         for placeholder in list(self.document.findall(cite_box)):
             record = records.get(placeholder["docname"])
             if record is None:
