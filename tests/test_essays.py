@@ -151,6 +151,13 @@ def build_with(make_app, rootdir, tmp_path):
             "front matter is not valid YAML (while parsing a flow sequence started at line 2): "
             "expected ',' or ']', but got ':'",
         ),
+        (
+            "title: A Newer Essay",
+            "title: A {Newer Essay",
+            2,
+            "field 'title' has unbalanced braces: braces mark words that keep their capitals, "
+            "as in 'Talks with {North Korea}'",
+        ),
     ],
 )
 def test_broken_front_matter_is_reported(build_with, old, new, line, message):
@@ -233,3 +240,88 @@ def test_corpus_pages_are_rewritten_only_when_what_they_show_changes(make_app, r
     for page in ("index", "topics/sanctions"):
         tree = lxml_html.fromstring((srcdir / "_build" / "html" / f"{page}.html").read_text())
         assert "A new abstract." in text_of(tree, "essay-card-abstract")
+
+
+WITH_IMAGE = GOOD.replace(
+    "license: CC-BY-4.0\n",
+    "license: CC-BY-4.0\n"
+    + """image:
+  file: newer-map.png
+  alt: A blue rectangle standing for a map
+  credit: Drawn by the editors, CC BY 4.0
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        (
+            "file: newer-map.png",
+            "file: missing.png",
+            15,
+            "image file 'missing.png' is not there: put it beside the essay "
+            "(expected at articles/missing.png)",
+        ),
+        (
+            "file: newer-map.png",
+            "file: newer.md",
+            15,
+            "image file 'newer.md' is not a picture: use .png, .jpg, .jpeg, .webp, .svg",
+        ),
+        (
+            "  alt: A blue rectangle standing for a map\n",
+            "",
+            15,
+            "image needs 'alt:' — what the picture shows, for readers who cannot see it",
+        ),
+        (
+            "  credit: Drawn by the editors, CC BY 4.0\n",
+            "  credits: Drawn by the editors, CC BY 4.0\n",
+            15,
+            "unknown image field 'credits': image fields are file, alt, credit",
+        ),
+    ],
+)
+def test_broken_picture_is_reported(build_with, old, new, line, message):
+    assert old in WITH_IMAGE
+    essay, warnings = build_with(WITH_IMAGE.replace(old, new))
+    assert warnings == [f"{essay}:{line}: WARNING: front matter: {message} [essays.front_matter]"]
+
+
+def test_picture_with_alt_text_and_credit(build_with):
+    essay, warnings = build_with(WITH_IMAGE)
+    assert warnings == []
+    outdir = essay.parent.parent / "_build" / "html"
+    tree = lxml_html.fromstring((outdir / "articles" / "newer.html").read_text())
+    (figure,) = tree.xpath('//div[contains(@class, "essay-header")]//figure')
+    (img,) = figure.xpath(".//img")
+    assert img.get("alt") == "A blue rectangle standing for a map"
+    assert (outdir / "articles" / img.get("src")).resolve().read_bytes() == (
+        essay.parent / "newer-map.png"
+    ).read_bytes()
+    assert " ".join(
+        figure.xpath('.//figcaption//span[contains(@class, "caption-text")]')[0]
+        .text_content()
+        .split()
+    ) == ("Drawn by the editors, CC BY 4.0")
+    head = tree.xpath("//head")[0]
+    assert head.xpath('./meta[@property="og:image"]/@content') == [
+        "https://journal.example.org/_images/newer-map.png"
+    ]
+    assert head.xpath('./meta[@property="og:image:alt"]/@content') == [
+        "A blue rectangle standing for a map"
+    ]
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(5, 1), (238, 1), (239, 2), (1000, 5)])
+def test_reading_time_counts_the_body(build_with, words, minutes):
+    # the header's own words (title, subtitle, abstract) are not counted, and
+    # the body already has two: "A section" is a title, "Text." one word
+    body = " ".join(["word"] * (words - 1))
+    essay, warnings = build_with(GOOD.replace("Text.", f"Text. {body}"))
+    assert warnings == []
+    tree = lxml_html.fromstring(
+        (essay.parent.parent / "_build" / "html" / "articles" / "newer.html").read_text()
+    )
+    assert text_of(tree, "essay-reading-time") == [f"{minutes} min read"]

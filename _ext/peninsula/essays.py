@@ -561,7 +561,7 @@ def add_header(app: Sphinx, doctree: nodes.document) -> None:
         xref.source, xref.line = section[0].source, section[0].line
         header += nodes.paragraph("", "An edition of ", xref, classes=["essay-source"])
     if record.image:
-        figure = nodes.figure("", classes=["essay-image"])
+        figure = nodes.figure("", classes=["essay-image"], ids=["essay-image"])
         figure += nodes.image("", uri="/" + record.image.file, alt=record.image.alt)
         figure += nodes.caption("", record.image.credit, classes=["essay-image-credit"])
         header += figure
