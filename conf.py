@@ -35,6 +35,7 @@ extensions = [
     "peninsula.citations",
     "peninsula.bibliography",
     "peninsula.essays",
+    "peninsula.pdfs",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -111,7 +112,8 @@ latex_documents = [
         True,
     ),
 ]
-latex_toplevel_sectioning = "chapter"
+# no latex_toplevel_sectioning: each class's own top level is right, chapters
+# in the PDF edition and sections in an essay's PDF (peninsula.pdfs)
 latex_domain_indices = False
 latex_show_urls = "no"
 latex_additional_files = ["_static/latex/peninsula.sty"]
