@@ -10,7 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 STAMP       := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html latexpdf livehtml test check clean
+.PHONY: help venv html latexpdf site livehtml test check clean
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
@@ -28,9 +28,14 @@ venv: $(STAMP) ## create .venv with the pinned Python dependencies
 html: $(STAMP) ## build the website into _build/html
 	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS)
 
-latexpdf: $(STAMP) ## build the PDF edition into _build/latex (needs TeX Live)
+latexpdf: $(STAMP) ## build the PDF edition and one PDF per essay into _build/latex (needs TeX Live)
 	tools/system-deps.sh pdf
 	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS)
+
+site: $(STAMP) ## the site to publish: the PDFs, then the website carrying them in pdf/
+	tools/system-deps.sh pdf
+	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS)
+	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS)
 
 livehtml: $(STAMP) ## serve the site at http://127.0.0.1:8000, rebuilt on every save
 	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --host 127.0.0.1 --port 8000 \

@@ -41,6 +41,7 @@ extensions = [
     "peninsula.site",
     "peninsula.feed",
     "peninsula.chronology",
+    "peninsula.pdfs",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -168,7 +169,8 @@ latex_documents = [
         True,
     ),
 ]
-latex_toplevel_sectioning = "chapter"
+# no latex_toplevel_sectioning: each class's own top level is right, chapters
+# in the PDF edition and sections in an essay's PDF (peninsula.pdfs)
 latex_domain_indices = False
 # glossary terms write index entries, sorted by makeindex (in TeX Live's base);
 # xindy, Sphinx's default for xelatex, is not among the packages installed

@@ -3,6 +3,7 @@ build of the real corpus (HTML, PDF) per test session."""
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
 import subprocess
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# the source essays (seeds/) and their checker (tools/seed_overlap.py) live
+# beside the repository, or where PENINSULA_SHARED says
+SHARED = Path(os.environ.get("PENINSULA_SHARED") or REPO.parent / "shared")
 sys.path.insert(0, str(REPO / "_ext"))
 
 pytest_plugins = ("sphinx.testing.fixtures",)

@@ -141,7 +141,10 @@ def test_hangul_names_are_in_the_pages(corpus_html):
 
 def test_wording_shares_no_run_of_eight_words_with_the_sources():
     checker = SHARED / "tools" / "seed_overlap.py"
-    assert checker.is_file(), f"the source essays' checker is expected at {checker}"
+    assert checker.is_file(), (
+        f"the source essays' checker is expected at {checker}: put the shared folder "
+        "beside the repository, or name it in PENINSULA_SHARED"
+    )
     result = subprocess.run(
         [sys.executable, str(checker), "--seeds", str(SHARED / "seeds"), str(REPO)],
         capture_output=True,

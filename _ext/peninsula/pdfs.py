@@ -1,0 +1,318 @@
+"""One PDF per essay beside the PDF edition, and links to them from the site.
+
+Why this exists: a reader who wants one essay on paper, or one file to cite
+and pass on, should not have to print the whole collection. Sphinx's LaTeX
+builder writes one ``.tex`` file, hence one PDF, per entry of
+``latex_documents``, and reads that list only when it starts writing, after
+every essay's record has been read. So conf.py names the PDF edition alone,
+and this module adds an entry per essay from its record at ``write-started``:
+a new essay gets its PDF with no edit anywhere.
+
+An essay's PDF is a ``howto`` document (the article class): the record's
+title, subtitle, byline and date make its title block, then come its header,
+its text and its own References. A cross-reference to a page that is not in
+the PDF (a glossary term, an event of the chronology, the bibliography)
+cannot be a link inside it; it becomes a link to that page on the published
+site (``html_baseurl``), so the text reads as written and still leads somewhere.
+
+On the site, each essay's header links its PDF, ``{pdf-edition}`text``` links
+the PDF edition, and the HTML build copies the PDFs from the LaTeX build
+beside it (``_build/latex`` for ``_build/html``) into ``pdf/``; ``make site``
+builds both in that order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.errors import NoUri
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.nodes import clean_astext
+from sphinx.util.osutil import copyfile, relative_uri
+from sphinx.util.texescape import escape
+
+from .essays import Essay, essays_domain
+
+if TYPE_CHECKING:
+    from docutils.parsers.rst.states import Inliner
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+PDF_DIR = "pdf"
+#: builders whose output is the website, where the PDFs are published
+SITE_BUILDERS = ("html", "dirhtml")
+#: the parts of the LaTeX template an essay's PDF sets for itself
+ESSAY_CONTEXT = ("date", "maketitle", "tableofcontents", "classoptions")
+
+
+def slug(docname: str) -> str:
+    return PurePosixPath(docname).name
+
+
+def essay_pdf(docname: str) -> str:
+    """The site-relative path of an essay's PDF: ``pdf/<slug>.pdf``."""
+    return f"{PDF_DIR}/{slug(docname)}.pdf"
+
+
+def corpus_pdf(config: Config) -> str:
+    """The site-relative path of the PDF edition: ``pdf/peninsula-papers.pdf``,
+    named by the entry of ``latex_documents`` for the root document."""
+    for entry in config.latex_documents:
+        if entry[0] == config.root_doc:
+            return f"{PDF_DIR}/{Path(entry[1]).stem}.pdf"
+    return f"{PDF_DIR}/{config.project}.pdf"
+
+
+# -- LaTeX: one document per essay -------------------------------------------------
+
+
+def essay_document(record: Essay, engine: str) -> tuple[str, str, str, str, str, bool]:
+    """The ``latex_documents`` entry of an essay; its title and author are LaTeX."""
+    return (
+        record.docname,
+        f"{slug(record.docname)}.tex",
+        escape(record.title, engine),
+        escape(record.byline, engine),
+        "howto",
+        False,
+    )
+
+
+def add_essay_documents(app: Sphinx, builder: Builder) -> None:
+    """Give every essay its entry in ``latex_documents``, and keep the parts of
+    the template its title block changes, to restore them for the PDF edition."""
+    if builder.name != "latex":
+        return
+    essays = essays_domain(app.env).essays
+    config = app.config
+    # entries for essays come from their records, never from an earlier build
+    named = [entry for entry in config.latex_documents if entry[0] not in essays]
+    config.latex_documents = named + [
+        essay_document(essays[docname], config.latex_engine) for docname in sorted(essays)
+    ]
+    context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
+    builder.peninsula_defaults = {key: context[key] for key in ESSAY_CONTEXT}  # type: ignore[attr-defined]
+
+
+def set_title_block(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give an essay's PDF its title block: title, subtitle, byline and date.
+
+    The LaTeX builder resolves the references of each document just before it
+    renders the document's template, so the template's context is set here,
+    per document; the header's subtitle and byline go, the title block has them.
+    """
+    defaults = getattr(app.builder, "peninsula_defaults", None)
+    if app.builder.name != "latex" or defaults is None:
+        return
+    context: dict[str, Any] = app.builder.context  # type: ignore[attr-defined]
+    context.update(defaults)
+    record = essays_domain(app.env).essays.get(docname)
+    if record is None:
+        return
+    engine = app.config.latex_engine
+    context["date"] = escape(record.date_text, engine)
+    context["maketitle"] = r"\peninsulaessaytitle{%s}{%s}" % (
+        escape(app.config.project, engine),
+        escape(record.subtitle, engine),
+    )
+    context["tableofcontents"] = ""  # an essay is read through, not looked up
+    context["classoptions"] = defaults["classoptions"] + ",oneside"  # read on screen
+    for para in list(doctree.findall(nodes.paragraph)):
+        if {"essay-subtitle", "essay-byline"} & set(para["classes"]):
+            para.parent.remove(para)
+
+
+class _SiteURIs:
+    """The LaTeX builder as domains see it, except that a page outside the PDF
+    being written is addressed on the published site instead of raising NoUri."""
+
+    def __init__(self, builder: Builder) -> None:
+        self._builder = builder
+        self.base = builder.config.html_baseurl.rstrip("/") + "/"
+        self.suffix = builder.config.html_file_suffix or ".html"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._builder, name)
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        try:
+            return self._builder.get_target_uri(docname, typ)
+        except NoUri:
+            return self.base + docname + self.suffix
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        return self.get_target_uri(to, typ)
+
+
+class LinkPagesOutsideThePdf(SphinxPostTransform):
+    """A reference to a page outside this PDF becomes a link to it on the site.
+
+    Sphinx would print its text alone (the builder raises NoUri for a page it
+    does not hold). Here each reference is first resolved as usual but with the
+    site's addresses for such pages; only a result pointing at the site is
+    kept, everything else is left to MyST's and Sphinx's resolvers.
+    """
+
+    default_priority = 8  # before MyST's (9) and Sphinx's (10) resolvers
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        if not self.config.html_baseurl:
+            return  # no published site to point at: Sphinx prints the text alone
+        # the builder being written, as Sphinx's own ReferencesResolver reaches it
+        site = _SiteURIs(self.env._app.builder)
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            newnode = self.resolve(node, site)
+            if newnode is not None and newnode.get("refuri", "").startswith(site.base):
+                node.replace_self(newnode)
+
+    def resolve(self, node: addnodes.pending_xref, site: _SiteURIs) -> nodes.Element | None:
+        contnode = node[0].deepcopy() if len(node) else nodes.inline()
+        refdoc = node.get("refdoc", self.env.docname)
+        domain, typ, target = node.get("refdomain"), node["reftype"], node["reftarget"]
+        if typ == "myst" and domain == "doc":  # a Markdown link to a page
+            if target not in self.env.all_docs:
+                return None
+            if not contnode.astext():
+                contnode = nodes.inline("", clean_astext(self.env.titles[target]))
+            anchor = node.get("reftargetid")
+            uri = site.get_target_uri(target) + (f"#{anchor}" if anchor else "")
+            return nodes.reference("", "", contnode, refuri=uri)
+        if typ == "myst":  # a Markdown link to a label
+            domain, typ = "std", "ref"
+        if not domain or domain == "cite" or domain not in self.env.domains:
+            return None
+        # a failure is for the real resolvers to report, once
+        with logging.suppress_logging():
+            try:
+                return self.env.domains[domain].resolve_xref(
+                    self.env,
+                    refdoc,
+                    site,
+                    typ,
+                    target,
+                    node,
+                    contnode,  # type: ignore[arg-type]
+                )
+            except NoUri:
+                return None
+
+
+# -- HTML: links to the PDFs, and the PDFs themselves ------------------------------
+
+
+class essay_pdf_link(nodes.General, nodes.Element):
+    """Placeholder for the link to an essay's PDF, made on the website only."""
+
+
+class pdf_edition(nodes.Inline, nodes.TextElement):
+    """Placeholder for a link to the PDF edition, made on the website only."""
+
+
+def add_pdf_link(app: Sphinx, doctree: nodes.document) -> None:
+    """Put the link to the essay's PDF in its header, after the byline."""
+    if app.env.docname not in essays_domain(app.env).essays:
+        return
+    for header in doctree.findall(nodes.container):
+        if "essay-header" not in header["classes"]:
+            continue
+        placeholder = essay_pdf_link("", docname=app.env.docname)
+        after = [i for i, n in enumerate(header.children) if "essay-byline" in n["classes"]]
+        header.insert(after[0] + 1 if after else len(header), placeholder)
+        return
+
+
+def pdf_edition_role(
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Inliner,
+    options: dict | None = None,
+    content: list[str] | None = None,
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """``{pdf-edition}`the PDF edition``: a link to the PDF of the whole collection."""
+    return [pdf_edition(rawtext, text)], []
+
+
+def make_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Links on the website; elsewhere (the PDFs themselves) they have no use."""
+    on_site = app.builder.name in SITE_BUILDERS
+    here = app.builder.get_target_uri(docname) if on_site else ""
+    for node in list(doctree.findall(essay_pdf_link)):
+        if not on_site:
+            node.parent.remove(node)
+            continue
+        link = nodes.reference(
+            "",
+            "PDF",
+            refuri=relative_uri(here, essay_pdf(node["docname"])),
+            reftitle="This essay as a PDF",
+        )
+        node.replace_self(nodes.paragraph("", "", link, classes=["essay-pdf"]))
+    for node in list(doctree.findall(pdf_edition)):
+        text = node.astext()
+        if on_site:
+            uri = relative_uri(here, corpus_pdf(app.config))
+            node.replace_self(nodes.reference(node.rawsource, text, refuri=uri))
+        else:
+            node.replace_self(nodes.Text(text))
+
+
+def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
+    """Publish the PDFs of the LaTeX build beside this one under ``pdf/``."""
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
+        return
+    latex = Path(app.outdir).parent / "latex"
+    essays = essays_domain(app.env).essays
+    wanted = {corpus_pdf(app.config): None} | {essay_pdf(doc): doc for doc in sorted(essays)}
+    missing, stale = [], []
+    for path, docname in wanted.items():
+        built = latex / PurePosixPath(path).name
+        if not built.is_file():
+            missing.append(built.name)
+            continue
+        if docname and built.stat().st_mtime < Path(app.env.doc2path(docname)).stat().st_mtime:
+            stale.append(built.name)
+        target = Path(app.outdir) / path
+        target.parent.mkdir(exist_ok=True)
+        copyfile(built, target, force=True)
+    if len(missing) == len(wanted):
+        logger.info(
+            "PDFs: none built yet in %s; the site's PDF links need `make site` "
+            "(or `make latexpdf`, then `make html`)",
+            latex,
+        )
+    elif missing:
+        logger.info(
+            "PDFs: %s not built yet in %s; run `make site` to publish them",
+            ", ".join(missing),
+            latex,
+        )
+    if stale:
+        logger.info(
+            "PDFs: %s older than the essay; run `make site` to publish it as it is now",
+            ", ".join(stale),
+        )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.essays")
+    app.add_node(essay_pdf_link)
+    app.add_node(pdf_edition)
+    app.add_role("pdf-edition", pdf_edition_role)
+    # after peninsula.essays has made the header (350)
+    app.connect("doctree-read", add_pdf_link, priority=360)
+    app.connect("write-started", add_essay_documents)
+    app.connect("doctree-resolved", set_title_block)
+    app.connect("doctree-resolved", make_pdf_links)
+    app.connect("build-finished", copy_pdfs)
+    app.add_post_transform(LinkPagesOutsideThePdf)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,10 @@
+project = "A Collection"
+extensions = ["myst_parser", "peninsula.essays", "peninsula.citations", "peninsula.pdfs"]
+bibtex_bibfiles = ["refs.bib"]
+exclude_patterns = ["_build"]
+html_theme = "furo"
+html_baseurl = "https://example.org/papers/"
+latex_documents = [("index", "collection.tex", "A Collection", "Its editors", "manual", True)]
+latex_engine = "xelatex"
+peninsula_topics = {"sanctions": "Sanctions"}
+peninsula_licenses = {"CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")}

@@ -1,0 +1,103 @@
+"""The hosting configurations: Read the Docs and the GitHub Pages workflow,
+read with a YAML parser and checked for what publishing depends on."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+import yaml
+from conftest import REPO
+
+STRICT = ["-W", "--keep-going", "-n"]
+
+
+@pytest.fixture(scope="module")
+def rtd() -> dict:
+    return yaml.safe_load((REPO / ".readthedocs.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load((REPO / ".github/workflows/pages.yml").read_text())
+
+
+def sphinx_runs(commands: list[str]) -> list[list[str]]:
+    return [shlex.split(c) for c in commands if c.startswith("python -m sphinx")]
+
+
+def test_read_the_docs_uses_python_311_and_the_pinned_requirements(rtd):
+    assert rtd["version"] == 2
+    assert rtd["build"]["tools"]["python"] == "3.11"
+    assert rtd["python"]["install"] == [{"requirements": "requirements.txt"}]
+    assert rtd["sphinx"] == {"configuration": "conf.py", "fail_on_warning": True}
+
+
+def test_read_the_docs_installs_what_tools_system_deps_names_for_the_pdf(rtd):
+    script = (REPO / "tools/system-deps.sh").read_text()
+    listed = script.split('pdf_packages="')[1].split('"')[0].split()
+    assert sorted(rtd["build"]["apt_packages"]) == sorted(listed)
+
+
+def test_read_the_docs_builds_pdfs_then_html_strictly(rtd):
+    html = rtd["build"]["jobs"]["build"]["html"]
+    runs = sphinx_runs(html)
+    assert [run[3:7] for run in runs] == [
+        ["-M", "latexpdf", ".", "_build"],
+        ["-M", "html", ".", "_build"],
+    ]
+    for run in runs:
+        assert run[7:] == STRICT
+    assert html[-1] == "cp -r _build/html $READTHEDOCS_OUTPUT/html"
+
+
+def test_read_the_docs_offers_the_pdf_edition_as_its_one_pdf(rtd):
+    assert rtd["formats"] == ["pdf"]
+    pdf = rtd["build"]["jobs"]["build"]["pdf"]
+    copies = [c for c in pdf if c.startswith("cp ")]
+    assert copies == [
+        "cp _build/latex/peninsula-papers.pdf $READTHEDOCS_OUTPUT/pdf/$READTHEDOCS_PROJECT.pdf"
+    ]
+
+
+def test_workflow_runs_on_main_and_by_hand(workflow):
+    on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert on["push"] == {"branches": ["main"]}
+    assert "workflow_dispatch" in on
+    assert workflow["concurrency"]["group"] == "pages"
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_workflow_tests_before_it_builds_and_deploys(workflow):
+    build = workflow["jobs"]["build"]
+    runs = [step.get("run", "").strip() for step in build["steps"]]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    test, site = runs.index("make test"), runs.index("make site")
+    pages = uses.index("actions/configure-pages")
+    upload = uses.index("actions/upload-pages-artifact")
+    assert test < pages < site < upload
+    assert build["steps"][upload]["with"]["path"].endswith("_build/html")
+    # root in Debian, so tools/system-deps.sh can install with apt-get
+    assert build["container"].startswith("python:3.11-")
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_workflow_passes_the_pages_address_as_the_base_url(workflow):
+    steps = workflow["jobs"]["build"]["steps"]
+    site = next(s for s in steps if s.get("run", "").strip() == "make site")
+    assert site["env"]["PENINSULA_BASE_URL"] == "${{ steps.pages.outputs.base_url }}/"
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/configure-pages"))
+    assert pages["id"] == "pages"
+
+
+def test_workflow_fetches_the_source_essays_beside_the_repository(workflow):
+    steps = workflow["jobs"]["build"]["steps"]
+    checkouts = [s["with"] for s in steps if s.get("uses", "").startswith("actions/checkout")]
+    assert [c["path"] for c in checkouts] == ["peninsula-papers", "shared"]
+    assert checkouts[1]["repository"] == "${{ vars.PENINSULA_SHARED_REPOSITORY }}"
+    test = next(s for s in steps if s.get("run", "").strip() == "make test")
+    assert test["working-directory"] == "peninsula-papers"
