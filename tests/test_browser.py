@@ -84,3 +84,30 @@ def test_front_page_leads_to_each_essay(site, tab):
     expect(cards).to_have_count(2)
     cards.nth(1).click()
     expect(tab.locator("h1")).to_contain_text("The Future of Diplomacy with North Korea")
+
+
+def test_the_cite_box_copies_what_it_shows(site, browser, corpus_html):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(f"{site}/articles/broadened-diplomacy.html#cite-this-essay")
+    buttons = tab.locator(".cite-box button.copybtn")
+    expect(buttons).to_have_count(3)
+    bibtex = (corpus_html / "cite" / "broadened-diplomacy.bib").read_text()
+    for index, expected in ((1, bibtex), (0, None)):
+        tab.locator(".cite-box button.copybtn").nth(index).click()
+        copied = tab.evaluate("navigator.clipboard.readText()")
+        if expected is not None:
+            # (the copy leaves out the final newline, so that pasting runs nothing)
+            assert copied == expected.rstrip("\n")
+        else:
+            apa = tab.locator("p.cite-apa").inner_text()
+            assert copied == apa and copied.startswith("Chatterji, P., & Gurudatha, N. (2023, ")
+    download = tab.locator(".cite-download-ris a")
+    with tab.expect_download() as info:
+        download.click()
+    path = info.value.path()
+    assert (
+        path is not None
+        and path.read_text() == (corpus_html / "cite" / "broadened-diplomacy.ris").read_text()
+    )
+    context.close()

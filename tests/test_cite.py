@@ -80,8 +80,8 @@ def test_bibtex_parses_and_matches_the_record(app):
     assert entry.fields["url"] == f"{BASE}articles/newer.html"
     assert entry.fields["organization"] == "The Journal"
     assert entry.fields["keywords"] == "Sanctions, Deterrence"
-    link = tree.xpath('//p[contains(@class, "cite-download-bib")]//a/@href')
-    assert link == ["../cite/newer.bib"]
+    (link,) = tree.xpath('//p[contains(@class, "cite-download-bib")]//a')
+    assert (link.get("href"), link.get("download")) == ("../cite/newer.bib", "newer.bib")
 
 
 @pytest.mark.sphinx("html", testroot="essays")

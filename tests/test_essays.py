@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ANSI, warnings_of
 from lxml import html as lxml_html
 from peninsula.essays import orcid_ok
@@ -325,3 +326,27 @@ def test_reading_time_counts_the_body(build_with, words, minutes):
         (essay.parent.parent / "_build" / "html" / "articles" / "newer.html").read_text()
     )
     assert text_of(tree, "essay-reading-time") == [f"{minutes} min read"]
+
+
+def test_the_template_shows_every_field_and_builds(make_app, rootdir, tmp_path):
+    from conftest import REPO
+    from peninsula.essays import AUTHOR_FIELDS, FIELDS, IMAGE_FIELDS
+
+    template = (REPO / "templates" / "essay.md").read_text()
+    data = yaml.safe_load(template.split("---\n")[1])
+    assert list(data) == list(FIELDS)
+    assert set(data["authors"][0]) == set(AUTHOR_FIELDS)
+    assert set(data["image"]) == set(IMAGE_FIELDS)
+    # as an essay of a project with the corpus's refs.bib, the topics of the
+    # test project and its picture beside it, it builds without a warning
+    srcdir = tmp_path / "essays"
+    shutil.copytree(rootdir / "test-essays", srcdir)
+    shutil.copy(REPO / "refs.bib", srcdir / "refs.bib")
+    topics = f"topics: [{', '.join(data['topics'])}]"
+    assert topics in template
+    text = template.replace(topics, "topics: [sanctions]")
+    text = text.replace("my-essay-slug-map.png", "newer-map.png").replace("my-essay-slug", "newer")
+    (srcdir / "articles" / "newer.md").write_text(text)
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert warnings_of(app) == []

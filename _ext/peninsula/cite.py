@@ -18,6 +18,7 @@ time because the site's address is an HTML setting that does not re-read pages.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -197,10 +198,17 @@ class FillCiteBoxes(SphinxPostTransform):
             block["highlight_args"] = {}
             box += block
             target = posixpath.relpath(f"{CITE_DIR}/{record.slug}.{suffix}", here or ".")
+            name = f"{record.slug}.{suffix}"
+            # docutils has no download attribute: without it a host serving
+            # .bib as text would show the file instead of saving it
+            link = (
+                f'<a class="reference external" href="{html.escape(target)}" '
+                f'download="{html.escape(name)}">Download {html.escape(name)}</a>'
+            )
             box += nodes.paragraph(
                 "",
                 "",
-                nodes.reference("", f"Download {record.slug}.{suffix}", refuri=target),
+                nodes.raw("", link, format="html"),
                 classes=["cite-download", f"cite-download-{suffix}"],
             )
         return box
