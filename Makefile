@@ -40,6 +40,7 @@ site: $(STAMP) ## the site to publish: the PDFs, then the website carrying them 
 livehtml: $(STAMP) ## serve the site at http://127.0.0.1:8000, rebuilt on every save
 	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --host 127.0.0.1 --port 8000 \
 	  --ignore '*/.venv/*' --ignore '*/tests/*' --ignore '*/.git/*' --ignore '*/_generated/*' \
+	  --ignore '*/topics/*' --ignore '*/authors/*' \
 	  --watch _ext
 
 test: $(STAMP) ## install what the tests need (TeX Live, Chromium), then run every test
@@ -51,7 +52,7 @@ check: $(STAMP) ## lint and format-check the Python code
 	$(BIN)/ruff format --check .
 
 clean: ## remove everything built (keeps .venv)
-	rm -rf $(BUILDDIR) _generated
+	rm -rf $(BUILDDIR) _generated topics authors
 
 Makefile requirements.txt: ;
 
