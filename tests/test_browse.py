@@ -32,11 +32,10 @@ def test_one_page_per_topic_lists_its_essays_newest_first(app):
     assert card_titles(sanctions) == ["A Newer Essay", "An Older Essay"]
     assert card_titles(page(app.outdir, "topics/deterrence")) == ["A Newer Essay"]
     hub = page(app.outdir, "topics/index")
-    links = hub.xpath('//article//li//a[contains(@class, "internal")]')
-    assert [(words(a), a.get("href")) for a in links] == [
-        ("Deterrence", "deterrence.html"),
-        ("Sanctions", "sanctions.html"),
-    ]
+    items = hub.xpath('//ul[contains(@class, "browse-index")]/li')
+    assert [words(li) for li in items] == ["Deterrence · 1 essay", "Sanctions · 2 essays"]
+    links = [li.xpath(".//a")[0] for li in items]
+    assert [a.get("href") for a in links] == ["deterrence.html", "sanctions.html"]
 
 
 @pytest.mark.sphinx("html", testroot="essays")
@@ -49,9 +48,16 @@ def test_one_page_per_author_with_orcid(app):
     assert words(profile) == "ORCID https://orcid.org/0000-0002-1825-0097 · 1 essay"
     assert profile.xpath(".//a/@href") == ["https://orcid.org/0000-0002-1825-0097"]
     hub = page(app.outdir, "authors/index")
-    links = hub.xpath('//article//li//a[contains(@class, "internal")]')
+    items = hub.xpath('//ul[contains(@class, "browse-index")]/li')
     # by family name
-    assert [words(a) for a in links] == ["Pronoy Chatterji", "Naman Gurudatha"]
+    assert [words(li) for li in items] == [
+        "Pronoy Chatterji · 1 essay",
+        "Naman Gurudatha · 1 essay",
+    ]
+    assert [li.xpath(".//a/@href")[0] for li in items] == [
+        "pronoy-chatterji.html",
+        "naman-gurudatha.html",
+    ]
     # an unsigned essay has no author page
     assert sorted(p.name for p in (Path(app.srcdir) / "authors").glob("*.md")) == [
         "index.md",
@@ -90,7 +96,10 @@ def test_pages_follow_the_front_matter(make_app, rootdir, tmp_path):
     assert names == ["index", "jane-roe", "pronoy-chatterji"]
     assert card_titles(page(app.outdir, "authors/jane-roe")) == ["A Newer Essay"]
     hub = page(app.outdir, "authors/index")
-    assert [words(a) for a in hub.xpath("//article//li//a")] == ["Pronoy Chatterji", "Jane Roe"]
+    assert [words(li) for li in hub.xpath('//ul[contains(@class, "browse-index")]/li')] == [
+        "Pronoy Chatterji · 1 essay",
+        "Jane Roe · 1 essay",
+    ]
 
 
 def test_corpus_topic_and_author_pages(corpus_html, conf):
@@ -125,3 +134,15 @@ def test_corpus_pdf_leaves_browse_pages_out(corpus_latex):
     tex = (corpus_latex / "peninsula-papers.tex").read_text()
     assert "essay-list" not in tex
     assert "\\chapter{Topics}" not in tex and "\\chapter{Authors}" not in tex
+
+
+def test_an_unknown_index_is_reported(make_app, rootdir, tmp_path):
+    srcdir = tmp_path / "essays"
+    shutil.copytree(rootdir / "test-essays", srcdir)
+    extra = srcdir / "extra.md"
+    extra.write_text("---\norphan: true\n---\n# Extra\n\n```{browse-index} places\n```\n")
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert warnings_of(app) == [
+        f"{extra}:6: WARNING: unknown index 'places': write 'topics' or 'authors' [browse.index]"
+    ]

@@ -8,8 +8,9 @@ receive one small Markdown page per topic (from ``peninsula_topics``) and per
 author (from the essays' front matter), plus an index page for each folder.
 
 A generated page holds only its title and an ``{essay-list}`` filtered by
-topic or author; the list is filled at write time from the essay records, so
-the front matter stays the one source of every fact shown. A file is written
+topic or author, or for the two index pages a ``{browse-index}``; the lists
+are filled at write time from the essay records, so the front matter stays
+the one source of every fact shown. A file is written
 only when its text changes (so Sphinx does not read it again for nothing) and
 a page whose author no longer signs any essay is removed. The pages are
 orphans, outside every toctree: the sidebar links them (``sidebar/browse.html``)
@@ -23,11 +24,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
-from .essays import AUTHOR_PAGE, TOPIC_PAGE, FrontMatterError, slugify, split_front_matter
+from .essays import (
+    AUTHOR_PAGE,
+    TOPIC_PAGE,
+    Essay,
+    FrontMatterError,
+    doc_link,
+    essays_domain,
+    newest_first,
+    selected,
+    slugify,
+    split_front_matter,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
 
 FRONT_MATTER = "---\norphan: true\n---\n"
 #: this runs on every build over every essay: libyaml's loader when PyYAML has it
@@ -40,10 +58,6 @@ GENERATED_NOTE = (
 
 def _page(title: str, body: str) -> str:
     return f"{FRONT_MATTER}{GENERATED_NOTE}\n# {title}\n\n{body}"
-
-
-def _links(entries: dict[str, str]) -> str:
-    return "".join(f"- {{doc}}`{title} <{slug}>`\n" for slug, title in entries.items())
 
 
 def signed_authors(srcdir: Path, essay_dir: str) -> dict[str, str]:
@@ -80,25 +94,88 @@ def pages(app: Sphinx) -> dict[str, str]:
         out[TOPIC_PAGE.format(slug=slug)] = _page(
             label, f"```{{essay-list}}\n:topic: {slug}\n```\n"
         )
-    ordered = sorted(topics, key=lambda s: topics[s].lower())
     out[TOPIC_PAGE.format(slug="index")] = _page(
         "Topics",
         "Every essay is filed under one or more topics; each page lists its essays, "
-        "newest first.\n\n" + _links({s: topics[s] for s in ordered}),
+        "newest first.\n\n```{browse-index} topics\n```\n",
     )
     authors = signed_authors(Path(app.srcdir), app.config.peninsula_essay_dir)
     for slug, name in authors.items():
         out[AUTHOR_PAGE.format(slug=slug)] = _page(
             name, f"```{{essay-list}}\n:author: {slug}\n```\n"
         )
-    by_family = sorted(authors, key=lambda s: _family_first(authors[s]))
     out[AUTHOR_PAGE.format(slug="index")] = _page(
         "Authors",
         "The authors of signed essays, by family name; each page lists their essays, "
         "newest first. Unsigned essays appear on the front page and under their "
-        "topics.\n\n" + _links({s: authors[s] for s in by_family}),
+        "topics.\n\n```{browse-index} authors\n```\n",
     )
     return out
+
+
+class browse_index(nodes.General, nodes.Element):
+    """Placeholder for the list of topics or authors, filled at write time."""
+
+
+class BrowseIndexDirective(SphinxDirective):
+    """``{browse-index} topics`` or ``authors``: every topic or author, with a
+    link to their page and how many essays it lists."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        kind = self.arguments[0]
+        if kind not in ("topics", "authors"):
+            logger.warning(
+                "unknown index %r: write 'topics' or 'authors'",
+                kind,
+                location=self.get_location(),
+                type="browse",
+                subtype="index",
+            )
+            return []
+        essays_domain(self.env).corpus_pages.setdefault(self.env.docname, "records")
+        node = browse_index("", kind=kind)
+        self.set_source_info(node)
+        return [node]
+
+
+def _count(essays: list[Essay]) -> str:
+    if not essays:
+        return "no essays yet"
+    return f"{len(essays)} essay{'' if len(essays) == 1 else 's'}"
+
+
+class FillBrowseIndexes(SphinxPostTransform):
+    default_priority = 5  # before the doc links are resolved (10)
+
+    def run(self, **kwargs: Any) -> None:
+        records = list(essays_domain(self.env).essays.values())
+        topics: dict[str, str] = self.config.peninsula_topics
+        for placeholder in list(self.document.findall(browse_index)):
+            entries: list[tuple[str, str, list[Essay]]] = []
+            if placeholder["kind"] == "topics":
+                for slug in sorted(topics, key=lambda s: topics[s].lower()):
+                    page = TOPIC_PAGE.format(slug=slug)
+                    entries.append((page, topics[slug], selected(records, topic=slug)))
+            else:
+                names = {a.slug: a.name for e in newest_first(records) for a in e.authors}
+                for slug in sorted(names, key=lambda s: _family_first(names[s])):
+                    page = AUTHOR_PAGE.format(slug=slug)
+                    entries.append((page, names[slug], selected(records, author=slug)))
+            listing = nodes.bullet_list("", classes=["browse-index"])
+            for page, title, essays in entries:
+                listing += nodes.list_item(
+                    "",
+                    nodes.paragraph(
+                        "",
+                        "",
+                        doc_link(page, title, self.env.docname),
+                        nodes.inline("", f" · {_count(essays)}", classes=["browse-count"]),
+                    ),
+                )
+            placeholder.replace_self(listing)
 
 
 def write_pages(app: Sphinx) -> None:
@@ -115,6 +192,9 @@ def write_pages(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_node(browse_index)
+    app.add_directive("browse-index", BrowseIndexDirective)
+    app.add_post_transform(FillBrowseIndexes)
     # before Sphinx looks for the documents to read
     app.connect("builder-inited", write_pages)
     return {
