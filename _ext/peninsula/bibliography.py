@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .citations import ENTRY_ID, CitationsDomain, bib_entries, format_works, reference_entries
+from .essays import doc_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -99,15 +99,7 @@ class FillCorpusBibliography(SphinxPostTransform):
                     if docname in essays
                     else self.env.titles[docname].astext()
                 )
-                line += addnodes.pending_xref(
-                    "",
-                    nodes.inline("", title),
-                    refdomain="std",
-                    reftype="doc",
-                    reftarget="/" + docname,
-                    refexplicit=True,
-                    refdoc=self.env.docname,
-                )
+                line += doc_link(docname, title, self.env.docname)
             para += nodes.Text(" ")
             para += line
 

@@ -183,7 +183,6 @@ def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _add_references_section(doctree: nodes.document, docname: str) -> None:
-    container = next(iter(doctree.findall(nodes.section)), doctree)
     if REFERENCES_ID in doctree.ids:
         logger.warning(
             "this page already has a section or target named 'references'; remove "
@@ -193,11 +192,17 @@ def _add_references_section(doctree: nodes.document, docname: str) -> None:
             subtype="references",
         )
         return
-    section = nodes.section("", ids=[REFERENCES_ID], names=[REFERENCES_ID], classes=["references"])
-    section += nodes.title("", "References")
-    section += reference_list("", docname=docname)
+    end_section(doctree, REFERENCES_ID, "References", reference_list("", docname=docname))
+
+
+def end_section(doctree: nodes.document, section_id: str, title: str, content: nodes.Node) -> None:
+    """Close the page's top section with a section of its own, known by *section_id*."""
+    container = next(iter(doctree.findall(nodes.section)), doctree)
+    section = nodes.section("", ids=[section_id], names=[section_id], classes=[section_id])
+    section += nodes.title("", title)
+    section += content
     container += section
-    doctree.ids[REFERENCES_ID] = section
+    doctree.ids[section_id] = section
 
 
 def cited_in(doctree: nodes.Node) -> dict[str, list[addnodes.pending_xref]]:

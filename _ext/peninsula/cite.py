@@ -28,7 +28,7 @@ from pybtex.database import Entry, Person
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import apa
-from .citations import render
+from .citations import end_section, render
 from .essays import Essay, essays_domain, is_essay
 from .site import page_url
 
@@ -152,14 +152,7 @@ def add_cite_section(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     if not is_essay(app, docname) or docname not in essays_domain(app.env).essays:
         return
-    container = next(iter(doctree.findall(nodes.section)), None)
-    if container is None:
-        return
-    section = nodes.section("", ids=[CITE_ID], names=[CITE_ID], classes=["cite-this"])
-    section += nodes.title("", "How to cite this essay")
-    section += cite_box("", docname=docname)
-    container += section
-    doctree.ids[CITE_ID] = section
+    end_section(doctree, CITE_ID, "How to cite this essay", cite_box("", docname=docname))
 
 
 class FillCiteBoxes(SphinxPostTransform):

@@ -66,6 +66,18 @@ AUTHOR_PAGE = "authors/{slug}"
 WORDS_PER_MINUTE = 238
 
 
+def doc_slug(docname: str) -> str:
+    """``articles/broadened-diplomacy`` -> ``broadened-diplomacy``."""
+    return docname.rsplit("/", 1)[-1]
+
+
+def name_separators(count: int) -> list[str]:
+    """What goes before each of *count* names: ``A and B``, ``A, B, and C``."""
+    if count == 2:
+        return ["", " and "]
+    return [""] + [", "] * max(count - 2, 0) + [", and "] * (count > 1)
+
+
 def slugify(text: str) -> str:
     """``Pronoy Chatterji`` -> ``pronoy-chatterji``; accents are dropped."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -112,16 +124,14 @@ class Essay:
 
     @property
     def slug(self) -> str:
-        return self.docname.rsplit("/", 1)[-1]
+        return doc_slug(self.docname)
 
     @property
     def byline(self) -> str:
         names = [a.name for a in self.authors]
         if not names:
             return "Unsigned"
-        if len(names) <= 2:
-            return " and ".join(names)
-        return ", ".join(names[:-1]) + ", and " + names[-1]
+        return "".join(s + n for s, n in zip(name_separators(len(names)), names, strict=True))
 
     @property
     def date_text(self) -> str:
@@ -488,14 +498,11 @@ def byline_nodes(record: Essay, fromdoc: str) -> list[nodes.Node]:
     """The byline, each author's name a link to the author's page."""
     if not record.authors:
         return [nodes.Text("Unsigned")]
-    names = [doc_link(AUTHOR_PAGE.format(slug=a.slug), a.name, fromdoc) for a in record.authors]
     out: list[nodes.Node] = []
-    for index, name in enumerate(names):
-        if index:
-            last = index == len(names) - 1
-            sep = (" and " if len(names) == 2 else ", and ") if last else ", "
+    for sep, author in zip(name_separators(len(record.authors)), record.authors, strict=True):
+        if sep:
             out.append(nodes.Text(sep))
-        out.append(name)
+        out.append(doc_link(AUTHOR_PAGE.format(slug=author.slug), author.name, fromdoc))
     return out
 
 

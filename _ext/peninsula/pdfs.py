@@ -35,7 +35,8 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import copyfile, relative_uri
 from sphinx.util.texescape import escape
 
-from .essays import Essay, essays_domain
+from .essays import Essay, doc_slug, essays_domain
+from .site import base_url, is_site_builder, page_url
 
 if TYPE_CHECKING:
     from docutils.parsers.rst.states import Inliner
@@ -46,19 +47,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PDF_DIR = "pdf"
-#: builders whose output is the website, where the PDFs are published
-SITE_BUILDERS = ("html", "dirhtml")
 #: the parts of the LaTeX template an essay's PDF sets for itself
 ESSAY_CONTEXT = ("date", "maketitle", "tableofcontents", "classoptions")
 
 
-def slug(docname: str) -> str:
-    return PurePosixPath(docname).name
-
-
 def essay_pdf(docname: str) -> str:
     """The site-relative path of an essay's PDF: ``pdf/<slug>.pdf``."""
-    return f"{PDF_DIR}/{slug(docname)}.pdf"
+    return f"{PDF_DIR}/{doc_slug(docname)}.pdf"
 
 
 def corpus_pdf(config: Config) -> str:
@@ -77,7 +72,7 @@ def essay_document(record: Essay, engine: str) -> tuple[str, str, str, str, str,
     """The ``latex_documents`` entry of an essay; its title and author are LaTeX."""
     return (
         record.docname,
-        f"{slug(record.docname)}.tex",
+        f"{record.slug}.tex",
         escape(record.title, engine),
         escape(record.byline, engine),
         "howto",
@@ -135,8 +130,7 @@ class _SiteURIs:
 
     def __init__(self, builder: Builder) -> None:
         self._builder = builder
-        self.base = builder.config.html_baseurl.rstrip("/") + "/"
-        self.suffix = builder.config.html_file_suffix or ".html"
+        self.base = base_url(builder.config)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._builder, name)
@@ -145,7 +139,7 @@ class _SiteURIs:
         try:
             return self._builder.get_target_uri(docname, typ)
         except NoUri:
-            return self.base + docname + self.suffix
+            return page_url(self._builder.config, docname)
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         return self.get_target_uri(to, typ)
@@ -244,7 +238,7 @@ def pdf_edition_role(
 
 def make_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Links on the website; elsewhere (the PDFs themselves) they have no use."""
-    on_site = app.builder.name in SITE_BUILDERS
+    on_site = is_site_builder(app)
     here = app.builder.get_target_uri(docname) if on_site else ""
     for node in list(doctree.findall(essay_pdf_link)):
         if not on_site:
@@ -268,7 +262,7 @@ def make_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
     """Publish the PDFs of the LaTeX build beside this one under ``pdf/``."""
-    if exception is not None or app.builder.name not in SITE_BUILDERS:
+    if exception is not None or not is_site_builder(app):
         return
     latex = Path(app.outdir).parent / "latex"
     essays = essays_domain(app.env).essays
