@@ -8,9 +8,12 @@ SPHINXOPTS  ?= -W --keep-going -n
 BIN         := $(VENV)/bin
 SPHINXBUILD := $(BIN)/sphinx-build
 STAMP       := $(VENV)/.installed
+# npm ci writes this file: node_modules is current when it is newer than the lock
+NODE_STAMP  := node_modules/.package-lock.json
+PORT        ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html latexpdf site livehtml test check clean
+.PHONY: help venv html latexpdf site livehtml serve test check clean
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
@@ -43,9 +46,19 @@ livehtml: $(STAMP) ## serve the site at http://127.0.0.1:8000, rebuilt on every 
 	  --ignore '*/topics/*' --ignore '*/authors/*' \
 	  --watch _ext
 
-test: $(STAMP) ## install what the tests need (TeX Live, Chromium), then run every test
+serve: ## serve the last build at http://127.0.0.1:8000 (search needs a server, not file://)
+	@test -f $(BUILDDIR)/html/index.html || { echo "nothing built yet: run make html first"; exit 1; }
+	@echo "serving $(BUILDDIR)/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
+
+test: $(STAMP) ## install what the tests need (TeX Live, Chromium, Node), then run every test
 	tools/system-deps.sh test
+	$(MAKE) --no-print-directory $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# the JavaScript the tests run in the browser (axe-core), pinned by package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 
 check: $(STAMP) ## lint and format-check the Python code
 	$(BIN)/ruff check .
@@ -54,7 +67,7 @@ check: $(STAMP) ## lint and format-check the Python code
 clean: ## remove everything built (keeps .venv)
 	rm -rf $(BUILDDIR) _generated topics authors
 
-Makefile requirements.txt: ;
+Makefile requirements.txt package.json package-lock.json: ;
 
 %: $(STAMP)
 	$(SPHINXBUILD) -M $@ . $(BUILDDIR) $(SPHINXOPTS)

@@ -78,3 +78,57 @@ def corpus_latex(tmp_path_factory) -> Path:
 def conf() -> dict:
     """The settings of the real corpus, as conf.py gives them."""
     return runpy.run_path(str(REPO / "conf.py"))
+
+
+# -- The browser (see browser.py) ----------------------------------------------
+# Per test module, not per session: a module that builds with Sphinx's parallel
+# workers forks the test process, and a fork taken while Chromium's driver and
+# the server threads run can deadlock in the child.
+
+
+@pytest.fixture(scope="module")
+def site(corpus_html):
+    """The corpus, served on 127.0.0.1."""
+    from browser import serve
+
+    with serve(corpus_html) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser):
+    """A fresh desktop tab; the test fails on any uncaught script error."""
+    from browser import DESKTOP
+
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def hosted(corpus_html, conf):
+    """The corpus served as its host serves it: under the path of its base URL
+    (``/en/latest/``), a missing address answered with 404.html. The address of
+    the site's root, ending with a slash."""
+    from urllib.parse import urlsplit
+
+    from browser import hosted_handler, serve
+
+    prefix = urlsplit(conf["html_baseurl"]).path
+    with serve(corpus_html, hosted_handler(prefix)) as address:
+        yield address + prefix

@@ -3,21 +3,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from browser import hosted_handler, launch, serve
 from conftest import warnings_of
 from lxml import etree
 from lxml import html as lxml_html
 from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM_ARGS, QuietHandler
 from test_corpus import ESSAYS, front_matter, shown
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -463,39 +460,11 @@ def test_corpus_404_page_uses_absolute_addresses(corpus_html, base):
     assert body == [prefix + "index.html", prefix + "bibliography.html", prefix + "search.html"]
 
 
-class NotFoundHandler(QuietHandler):
-    """Serves the site under the path of its base URL and answers a missing
-    address with 404.html, as the hosting does."""
-
-    prefix = "/"
-
-    def send_head(self):
-        path = urlsplit(self.path).path
-        if path.startswith(self.prefix):
-            self.path = "/" + path[len(self.prefix) :]
-            local = Path(self.translate_path(self.path))
-            if local.is_file():
-                return super().send_head()
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
-
 def test_404_page_works_deep_in_the_site(corpus_html, base):
     prefix = urlsplit(base).path
-    handler = functools.partial(
-        type("Handler", (NotFoundHandler,), {"prefix": prefix}), directory=str(corpus_html)
-    )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serve(corpus_html, hosted_handler(prefix)) as site:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = launch(p)
             tab = browser.new_page()
             missing = f"{site}{prefix}no/such/deep/page.html"
             failed: list[str] = []
@@ -514,5 +483,3 @@ def test_404_page_works_deep_in_the_site(corpus_html, base):
             assert tab.url == f"{site}{prefix}bibliography.html"
             assert tab.locator("h1").inner_text().strip("¶ \n") == "Bibliography"
             browser.close()
-    finally:
-        server.shutdown()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the system programs a target needs are here.
 #   tools/system-deps.sh pdf    TeX Live (xelatex, latexmk), fonts with Hangul
-#   tools/system-deps.sh test   the above, plus poppler (PDF text) and Chromium
+#   tools/system-deps.sh test   the above, plus poppler (PDF text), Chromium and Node
+#                               (npm installs axe-core for the accessibility tests)
 # As root on Debian/Ubuntu the missing packages are installed with apt-get;
 # anyone else is told the exact command, and the target stops.
 set -euo pipefail
@@ -10,6 +11,9 @@ want=${1:-test}
 pdf_packages="latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
   texlive-xetex tex-gyre fonts-freefont-otf fonts-noto-cjk"
 test_packages="$pdf_packages poppler-utils chromium"
+# Node is asked for only when missing: where it comes with npm already (as from
+# NodeSource), Debian's separate npm package would conflict with it
+node_packages="nodejs npm"
 
 missing=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -26,6 +30,10 @@ if [ "$want" = test ]; then
   have_cmd pdftoppm || missing+=("pdftoppm")
   [ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium")
   packages=$test_packages
+  if ! have_cmd node || ! have_cmd npm; then
+    missing+=("node and npm")
+    packages="$packages $node_packages"
+  fi
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
