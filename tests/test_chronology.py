@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
 import matplotlib
 import pytest
-from conftest import REPO, warnings_of
+from conftest import ANSI, REPO, warnings_of
 from lxml import html as lxml_html
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from peninsula.chronology import (
+    FONT_SIZE,
+    LAYOUTS,
+    NARROW,
     STYLE,
     TITLE_MAX,
+    WIDE,
     Event,
+    Layout,
     draw_timeline,
     load_events,
     spread,
     timeline_figure,
+    title_lines,
 )
 
 ORDER = [
@@ -90,22 +97,33 @@ def test_a_ref_from_another_page_resolves_to_the_event(app):
 
 
 @pytest.mark.sphinx("html", testroot="chronology")
-def test_html_shows_the_timeline_as_svg_with_alt_text(app):
+def test_html_shows_the_timeline_in_both_layouts_as_svg_with_one_alt_text(app):
     app.build()
     images = page(app, "chronology").xpath('//figure[contains(@class, "chronology-figure")]//img')
-    assert len(images) == 1
-    assert images[0].get("src") == "_images/events-timeline.svg"
-    assert images[0].get("alt") == ALT
-    svg = ElementTree.parse(Path(app.outdir) / "_images" / "events-timeline.svg").getroot()
-    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    assert [(img.get("class"), img.get("src"), img.get("loading")) for img in images] == [
+        ("timeline-wide", "_images/events-timeline.svg", "lazy"),
+        ("timeline-narrow", "_images/events-timeline-narrow.svg", "lazy"),
+    ]
+    assert [img.get("alt") for img in images] == [ALT, ALT]
+    for name in ("events-timeline.svg", "events-timeline-narrow.svg"):
+        svg = ElementTree.parse(Path(app.outdir) / "_images" / name).getroot()
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def assert_latex_has_the_wide_timeline_only(outdir: Path) -> None:
+    assert (outdir / "events-timeline.pdf").read_bytes().startswith(b"%PDF")
+    tex = (outdir / "test.tex").read_text()
+    assert tex.count(r"\sphinxincludegraphics") == 1
+    assert r"\sphinxincludegraphics{{events-timeline}.pdf}" in tex
+    assert "narrow" not in tex
+    assert not list(outdir.glob("*narrow*"))
 
 
 @pytest.mark.sphinx("latex", testroot="chronology")
 def test_latex_includes_the_timeline_as_pdf_and_targets_each_event(app):
     app.build()
-    assert (Path(app.outdir) / "events-timeline.pdf").read_bytes().startswith(b"%PDF")
+    assert_latex_has_the_wide_timeline_only(Path(app.outdir))
     tex = (Path(app.outdir) / "test.tex").read_text()
-    assert r"\sphinxincludegraphics{{events-timeline}.pdf}" in tex
     for label in ORDER:
         assert r"\label{\detokenize{chronology:%s}}" % label in tex
     assert r"\hyperref[\detokenize{chronology:event-singapore-summit}]" in tex
@@ -126,13 +144,31 @@ def rebuild(make_app, srcdir: Path) -> list[str]:
     return [w for w in warnings_of(app) if "while setting up extension" not in w]
 
 
-def test_the_figure_is_drawn_again_only_when_its_data_changes(make_app, copy_of_root):
+def test_latex_after_html_from_the_same_doctrees_keeps_the_wide_timeline_only(
+    make_app, copy_of_root
+):
+    html = make_app("html", srcdir=copy_of_root)
+    html.build()
+    # the LaTeX build reads no page again: it gets the doctrees the HTML build
+    # pickled, narrow image and all
+    latex = make_app("latex", srcdir=copy_of_root)
+    latex.build()
+    assert "0 added, 0 changed, 0 removed" in ANSI.sub("", latex.status.getvalue())
+    assert_latex_has_the_wide_timeline_only(Path(latex.outdir))
+
+
+def test_the_figures_are_drawn_again_only_when_their_data_changes(make_app, copy_of_root):
     def build() -> list[str]:
         return rebuild(make_app, copy_of_root)
 
-    svg = copy_of_root / "_generated" / "chronology" / "events-timeline.svg"
+    folder = copy_of_root / "_generated" / "chronology"
+    figures = [folder / "events-timeline.svg", folder / "events-timeline-narrow.svg"]
+
+    def drawn_at() -> list[int]:
+        return [svg.stat().st_mtime_ns for svg in figures]
+
     assert build() == []
-    drawn = svg.stat().st_mtime_ns
+    drawn = drawn_at()
     # the page's own text changes: the page is read again, the figure is kept
     page_md = copy_of_root / "chronology.md"
     page_md.write_text(page_md.read_text() + "\nA new closing sentence.\n")
@@ -141,24 +177,65 @@ def test_the_figure_is_drawn_again_only_when_its_data_changes(make_app, copy_of_
         "A new closing sentence."
         in (copy_of_root / "_build" / "html" / "chronology.html").read_text()
     )
-    assert svg.stat().st_mtime_ns == drawn
+    assert drawn_at() == drawn
     # an event's title changes: the data file alone sends the page back to be read
     data = copy_of_root / "events.yaml"
     data.write_text(data.read_text().replace("title: Missile barrage", "title: Launches"))
     assert build() == []
-    assert svg.stat().st_mtime_ns != drawn
+    assert all(now != then for now, then in zip(drawn_at(), drawn, strict=True))
     assert "Launches" in (copy_of_root / "_build" / "html" / "chronology.html").read_text()
 
 
-def test_the_files_do_not_depend_on_when_they_are_drawn(tmp_path):
+def corpus_events() -> list[Event]:
     events, problems = load_events((REPO / "chronology.yaml").read_text())
     assert problems == []
+    return events
+
+
+def test_the_files_do_not_depend_on_when_they_are_drawn(tmp_path):
+    events = corpus_events()
     for run in ("a", "b"):
         draw_timeline(events, tmp_path / run / "t.svg", tmp_path / run / "t.pdf")
-    for name in ("t.svg", "t.pdf"):
+        draw_timeline(events, tmp_path / run / "n.svg", None, NARROW)
+    for name in ("t.svg", "t.pdf", "n.svg"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert b"<dc:date>" not in (tmp_path / "a" / "t.svg").read_bytes()
+    for name in ("t.svg", "n.svg"):
+        assert b"<dc:date>" not in (tmp_path / "a" / name).read_bytes()
     assert b"/CreationDate" not in (tmp_path / "a" / "t.pdf").read_bytes()
+    # the narrow figure is for the website only
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["n.svg", "t.pdf", "t.svg"]
+
+
+def svg_size(path: Path) -> tuple[float, float]:
+    """The SVG's width and height in points, as matplotlib writes them."""
+    root = ElementTree.parse(path).getroot()
+    width, height = root.get("width"), root.get("height")
+    assert width.endswith("pt") and height.endswith("pt"), (width, height)
+    return float(width[:-2]), float(height[:-2])
+
+
+def test_the_narrow_figure_fits_a_phone_at_its_own_size_and_is_taller(tmp_path):
+    events = corpus_events()
+    draw_timeline(events, tmp_path / "wide.svg", None, WIDE)
+    draw_timeline(events, tmp_path / "narrow.svg", None, NARROW)
+    wide_w, wide_h = svg_size(tmp_path / "wide.svg")
+    narrow_w, narrow_h = svg_size(tmp_path / "narrow.svg")
+    assert narrow_w < wide_w and narrow_h > wide_h
+    # at 96 CSS pixels to the inch it fits a 390-pixel phone less the page's margins
+    assert narrow_w / 72 * 96 <= 350
+    # the same design, not a copy of it: the same colours in both
+    colours = [
+        set(re.findall(r"#[0-9a-f]{6}", (tmp_path / name).read_text()))
+        for name in ("wide.svg", "narrow.svg")
+    ]
+    assert colours[0] == colours[1]
+
+
+def test_a_long_title_wraps_under_its_date_in_the_narrow_figure():
+    assert title_lines(LONG_TITLE, WIDE) == [LONG_TITLE]
+    lines = title_lines(LONG_TITLE, NARROW)
+    assert len(lines) == 2 and " ".join(lines) == LONG_TITLE
+    assert title_lines("Singapore summit", NARROW) == ["Singapore summit"]
 
 
 #: capitals and wide letters, as long as a title may be
@@ -166,13 +243,17 @@ LONG_TITLE = "UN Security Council Resolution Number 2397"
 assert len(LONG_TITLE) == TITLE_MAX
 
 
-def _label_boxes(events: list[Event]):
+def _label_boxes(events: list[Event], layout: Layout):
     with matplotlib.rc_context(STYLE):
-        fig = timeline_figure(events)
+        fig = timeline_figure(events, layout)
         renderer = FigureCanvasAgg(fig).get_renderer()
-        return fig.bbox, [t.get_window_extent(renderer) for t in fig.axes[0].texts]
+        texts = fig.axes[0].texts
+        # a title too long for its line is wrapped, never set smaller
+        assert {t.get_fontsize() for t in texts} == {FONT_SIZE}
+        return fig.bbox, [t.get_window_extent(renderer) for t in texts]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS, ids=["wide", "narrow"])
 @pytest.mark.parametrize(
     "events",
     [
@@ -183,8 +264,8 @@ def _label_boxes(events: list[Event]):
     ],
     ids=["corpus", "crowded"],
 )
-def test_no_two_labels_of_the_timeline_overlap(events):
-    figure_box, boxes = _label_boxes(sorted(events, key=lambda e: e.position))
+def test_no_two_labels_of_the_timeline_overlap(events, layout):
+    figure_box, boxes = _label_boxes(sorted(events, key=lambda e: e.position), layout)
     for box in boxes:
         assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, box
         assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, box
@@ -198,6 +279,9 @@ def test_spread_keeps_order_gap_and_bounds():
     assert spread([5, 5, 5], 1, 0, 10) == [4, 5, 6]
     assert spread([9.5, 9.5, 9.5], 1, 0, 10) == [8, 9, 10]
     assert spread([1, 5, 9], 1, 0, 10) == [1, 5, 9]
+    # one gap per neighbouring pair, for labels of different heights
+    assert spread([0, 0, 0], [2, 1], 0, 10) == [0, 2, 3]
+    assert spread([10, 10, 10], [2, 1], 0, 10) == [7, 9, 10]
 
 
 # -- Broken data: each mistake at its line of events.yaml -------------------------

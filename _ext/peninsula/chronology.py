@@ -9,13 +9,21 @@ timeline figure drawn with matplotlib: SVG for the website, PDF for the
 printed edition. The data is checked on every read, each mistake reported at
 its file and line, and every event must cite its source.
 
-The figure is drawn only when the events it shows change; it is written to
+The figure comes in two layouts drawn by one function from the same events:
+the wide one, 6 inches across, for the printed page and for screens wider
+than 40em; and a narrow one, 3.6 inches across with each title under its date
+and wrapped, for phones, where the wide figure would be scaled down until its
+text could not be read. The website's page holds both and its stylesheet shows
+one by the width of the screen; the printed edition keeps the wide one only.
+
+Each figure is drawn only when what it shows changes; it is written to
 ``_generated/`` in the source tree (not kept in git), since Sphinx copies
 images from there and picks ``.svg`` or ``.pdf`` per builder.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import hashlib
@@ -23,7 +31,7 @@ import json
 import logging as pylogging
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -33,6 +41,7 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.domains import Domain
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -232,20 +241,76 @@ def load_events(text: str) -> tuple[list[Event], list[tuple[int, str]]]:
 
 # -- The timeline figure ---------------------------------------------------------
 
-FIG_WIDTH = 6.0  # inches: the PDF's text width holds it unscaled
-ROW = 0.27  # inches between two labels
-MARGIN = 0.3
-AXIS_X = 0.75
-LABEL_X = 1.55
-TITLE_X = 2.95
 FONT_SIZE = 9
 
 
-def spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
-    """Positions in the order of *wanted*, at least *gap* apart and within
-    [low, high], as close to *wanted* as possible (least squares): isotonic
-    regression on the positions shifted by their rank, then clipped."""
-    shifted = [w - i * gap for i, w in enumerate(wanted)]
+@dataclass(frozen=True)
+class Layout:
+    """Where the parts of the timeline go, in inches; one drawing function serves
+    every layout, so that the wide and the narrow figure cannot drift apart."""
+
+    name: str  #: appended to the figure's file name ("" for the wide figure)
+    html_class: str  #: the stylesheet shows or hides the image by this class
+    width: float
+    row: float  #: between two labels side by side, or two lines of a stacked label
+    gap: float  #: added between two stacked labels, so that each reads as one block
+    margin: float
+    axis_x: float
+    elbow_x: float  #: where a leader line leaves the level of its event's date
+    label_x: float
+    title_x: float | None  #: None: the title goes under its date, wrapped to fit
+    printed: bool  #: also drawn as PDF, for the printed edition
+
+    @property
+    def stacked(self) -> bool:
+        return self.title_x is None
+
+
+#: the printed page's text width holds it unscaled; the website shows it to
+#: readers whose screen is wider than 40em
+WIDE = Layout(
+    name="",
+    html_class="timeline-wide",
+    width=6.0,
+    row=0.27,
+    gap=0.0,
+    margin=0.3,
+    axis_x=0.75,
+    elbow_x=0.95,
+    label_x=1.55,
+    title_x=2.95,
+    printed=True,
+)
+#: for phones: 3.6 in is about 346 CSS pixels, so a 390-pixel screen shows the
+#: figure at its own size and the text stays at 9 pt instead of shrinking to 5
+NARROW = Layout(
+    name="-narrow",
+    html_class="timeline-narrow",
+    width=3.6,
+    row=0.17,
+    gap=0.13,
+    margin=0.3,
+    axis_x=0.5,
+    elbow_x=0.6,
+    label_x=1.0,
+    title_x=None,
+    printed=False,
+)
+LAYOUTS = (WIDE, NARROW)
+
+
+def spread(
+    wanted: list[float], gap: float | Sequence[float], low: float, high: float
+) -> list[float]:
+    """Positions in the order of *wanted*, each at least its gap (one number for
+    all, or one per neighbouring pair) below the one before and within [low,
+    high], as close to *wanted* as possible (least squares): isotonic regression
+    on the positions shifted by the gaps above them, then clipped."""
+    gaps = [gap] * max(len(wanted) - 1, 0) if isinstance(gap, float | int) else list(gap)
+    offsets = [0.0]
+    for g in gaps:
+        offsets.append(offsets[-1] + g)
+    shifted = [w - offset for w, offset in zip(wanted, offsets, strict=True)]
     blocks: list[list[float]] = []  # [mean, size]
     for value in shifted:
         blocks.append([value, 1])
@@ -256,12 +321,43 @@ def spread(wanted: list[float], gap: float, low: float, high: float) -> list[flo
                 blocks[-1][1] + size,
             ]
     fitted = [mean for mean, size in blocks for _ in range(int(size))]
-    top = high - (len(wanted) - 1) * gap
-    return [min(max(z, low), top) + i * gap for i, z in enumerate(fitted)]
+    top = high - offsets[-1]
+    return [min(max(z, low), top) + offset for z, offset in zip(fitted, offsets, strict=True)]
 
 
-def figure_height(events: list[Event]) -> float:
-    return max(3.0, len(events) * ROW + 2 * MARGIN)
+def title_lines(title: str, layout: Layout) -> list[str]:
+    """The title as drawn: one line beside its date, or, stacked under the date,
+    broken between words where it would pass the right margin (a smaller font
+    would defeat the narrow figure's purpose)."""
+    if not layout.stacked:
+        return [title]
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(family=STYLE["font.family"], size=FONT_SIZE)
+    room = (layout.width - layout.label_x - 0.08) * 72  # points
+
+    def fits(text: str) -> bool:
+        return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] <= room
+
+    lines: list[str] = []
+    for word in title.split():
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def label_heights(events: list[Event], layout: Layout) -> list[float]:
+    """The height each event's label takes, the space under it included."""
+    if not layout.stacked:
+        return [layout.row] * len(events)
+    return [(1 + len(title_lines(e.title, layout))) * layout.row + layout.gap for e in events]
+
+
+def figure_height(events: list[Event], layout: Layout = WIDE) -> float:
+    return max(3.0, sum(label_heights(events, layout)) + 2 * layout.margin)
 
 
 STYLE = {
@@ -273,54 +369,72 @@ STYLE = {
 }
 
 
-def timeline_figure(events: list[Event]) -> Figure:
-    """A vertical time axis, to scale, with each event's date and title beside it;
-    labels are moved apart where events crowd, with a leader line to their date.
+def timeline_figure(events: list[Event], layout: Layout = WIDE) -> Figure:
+    """A vertical time axis, to scale, with each event's date and title beside it
+    (or, stacked, the date with the title under it); labels are moved apart where
+    events crowd, with a leader line to their date.
     Call within ``matplotlib.rc_context(STYLE)``."""
     from matplotlib.figure import Figure
 
-    height = figure_height(events)
+    height = figure_height(events, layout)
+    heights = label_heights(events, layout)
+    lines = [title_lines(e.title, layout) for e in events]
     first, last = events[0].position, events[-1].position
     span = max(last - first, 1.0)
-    top, bottom = MARGIN, height - MARGIN
+    # the axis ends at the last date; a stacked label's title hangs below it
+    below = len(lines[-1]) * layout.row if layout.stacked else 0.0
+    top, bottom = layout.margin, height - layout.margin - below
 
     def y_of(position: float) -> float:
         return top + (position - first) / span * (bottom - top)
 
-    fig = Figure(figsize=(FIG_WIDTH, height), facecolor="white")
+    fig = Figure(figsize=(layout.width, height), facecolor="white")
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, FIG_WIDTH)
+    ax.set_xlim(0, layout.width)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    ax.plot([AXIS_X, AXIS_X], [top, bottom], color="#8a8f98", linewidth=1.2)
+    axis_x = layout.axis_x
+    ax.plot([axis_x, axis_x], [top, bottom], color="#8a8f98", linewidth=1.2)
     for decade in range(int(first) // 10 * 10 + 10, int(last) + 1, 10):
         y = y_of(decade)
-        ax.plot([AXIS_X - 0.06, AXIS_X], [y, y], color="#8a8f98", linewidth=1)
-        ax.text(AXIS_X - 0.1, y, str(decade), ha="right", va="center", color="#5f6670")
+        ax.plot([axis_x - 0.06, axis_x], [y, y], color="#8a8f98", linewidth=1)
+        ax.text(axis_x - 0.1, y, str(decade), ha="right", va="center", color="#5f6670")
     wanted = [y_of(e.position) for e in events]
-    placed = spread(wanted, ROW, top, bottom)
-    for event, y, label_y in zip(events, wanted, placed, strict=True):
+    placed = spread(wanted, heights[:-1], top, bottom)
+    for event, title, y, label_y in zip(events, lines, wanted, placed, strict=True):
         ax.plot(
-            [AXIS_X, AXIS_X + 0.2, LABEL_X - 0.08],
+            [axis_x, layout.elbow_x, layout.label_x - 0.08],
             [y, y, label_y],
             color="#b4bac3",
             linewidth=0.7,
         )
-        ax.plot([AXIS_X], [y], marker="o", markersize=4.5, color="#1f4e79")
-        ax.text(LABEL_X, label_y, event.date_text, va="center", color="#5f6670")
-        ax.text(TITLE_X, label_y, event.title, va="center", color="#111111")
+        ax.plot([axis_x], [y], marker="o", markersize=4.5, color="#1f4e79")
+        ax.text(layout.label_x, label_y, event.date_text, va="center", color="#5f6670")
+        if layout.title_x is not None:
+            ax.text(layout.title_x, label_y, title[0], va="center", color="#111111")
+        else:
+            for i, line in enumerate(title, start=1):
+                ax.text(
+                    layout.label_x,
+                    label_y + i * layout.row,
+                    line,
+                    va="center",
+                    color="#111111",
+                )
     return fig
 
 
-def draw_timeline(events: list[Event], svg: Path, pdf: Path) -> None:
-    """Write the timeline as SVG and PDF, with no dates in either file, so that
-    the same events give the same bytes."""
+def draw_timeline(events: list[Event], svg: Path, pdf: Path | None, layout: Layout = WIDE) -> None:
+    """Write the timeline as SVG and, unless *pdf* is None, as PDF, with no dates
+    in either file, so that the same events give the same bytes."""
     import matplotlib
 
     with matplotlib.rc_context(STYLE):
-        fig = timeline_figure(events)
+        fig = timeline_figure(events, layout)
         svg.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(svg, format="svg", metadata={"Date": None})
+        if pdf is None:
+            return
         # fontTools reports each step of subsetting the PDF's font at INFO
         fonttools = pylogging.getLogger("fontTools")
         level = fonttools.level
@@ -331,26 +445,31 @@ def draw_timeline(events: list[Event], svg: Path, pdf: Path) -> None:
             fonttools.setLevel(level)
 
 
-def figure_stamp(events: list[Event]) -> str:
+def figure_stamp(events: list[Event], layout: Layout = WIDE) -> str:
     """What the figure shows; it is drawn again only when this changes."""
     import matplotlib
 
     shown = [(e.position, e.date_text, e.title) for e in events]
-    layout = [FIG_WIDTH, ROW, MARGIN, AXIS_X, LABEL_X, TITLE_X, FONT_SIZE]
     return hashlib.sha256(
-        json.dumps([DRAWING_VERSION, matplotlib.__version__, layout, shown]).encode()
+        json.dumps(
+            [DRAWING_VERSION, matplotlib.__version__, dataclasses.astuple(layout), FONT_SIZE, shown]
+        ).encode()
     ).hexdigest()
 
 
-def ensure_figure(srcdir: Path, name: str, events: list[Event]) -> str:
-    """Draw the figure unless an identical one is there; its URI for ``name.*``."""
+def ensure_figure(srcdir: Path, name: str, events: list[Event], layout: Layout = WIDE) -> str:
+    """Draw the figure in *layout* unless an identical one is there; its URI for
+    ``name`` with the layout's suffix, ``.*``. Each layout keeps its own stamp,
+    so that a change to one does not redraw the other."""
+    name = f"{name}{layout.name}"
     folder = srcdir / GENERATED
-    svg, pdf = folder / f"{name}.svg", folder / f"{name}.pdf"
+    svg = folder / f"{name}.svg"
+    pdf = folder / f"{name}.pdf" if layout.printed else None
     stamp_file = folder / f"{name}-data.sha256"
-    stamp = figure_stamp(events)
+    stamp = figure_stamp(events, layout)
     current = stamp_file.read_text() if stamp_file.is_file() else ""
-    if current != stamp or not svg.is_file() or not pdf.is_file():
-        draw_timeline(events, svg, pdf)
+    if current != stamp or not svg.is_file() or (pdf is not None and not pdf.is_file()):
+        draw_timeline(events, svg, pdf, layout)
         stamp_file.write_text(stamp)
     return f"/{GENERATED}/{name}.*"
 
@@ -438,9 +557,16 @@ class ChronologyDirective(SphinxDirective):
         return definition
 
     def figure(self, events: list[Event], path: Path) -> nodes.figure:
-        uri = ensure_figure(self.env.srcdir, f"{path.stem}-timeline", events)
+        """Both layouts, one after the other: the stylesheet shows one of them by
+        the width of the screen and hides the other (display: none), so that a
+        screen reader meets one alt text; builds other than HTML drop the narrow
+        one (see DropNarrowTimeline), since doctrees are shared between builders."""
         figure = nodes.figure("", classes=["chronology-figure"])
-        figure += nodes.image("", uri=uri, alt=alt_text(events))
+        alt = alt_text(events)
+        for layout in LAYOUTS:
+            uri = ensure_figure(self.env.srcdir, f"{path.stem}-timeline", events, layout)
+            # the hidden image is then not fetched at all
+            figure += nodes.image("", uri=uri, alt=alt, loading="lazy", classes=[layout.html_class])
         figure += nodes.caption(
             "",
             f"The {len(events)} events below on a time axis drawn to scale; where dates "
@@ -448,6 +574,20 @@ class ChronologyDirective(SphinxDirective):
         )
         self.set_source_info(figure)
         return figure
+
+
+class DropNarrowTimeline(SphinxPostTransform):
+    """Print and plain text have a page of known width: they keep the wide figure
+    only, which is also the only one drawn as PDF."""
+
+    builders = ("latex", "texinfo", "text", "man")
+    # before Sphinx picks each image's file for the builder
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        for image in list(self.document.findall(nodes.image)):
+            if NARROW.html_class in image["classes"]:
+                image.parent.remove(image)
 
 
 def reread_flawed(
@@ -463,6 +603,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.citations")
     app.add_domain(ChronologyDomain)
     app.add_directive("chronology", ChronologyDirective)
+    app.add_post_transform(DropNarrowTimeline)
     app.connect("env-get-outdated", reread_flawed)
     return {
         "version": "1.0",
