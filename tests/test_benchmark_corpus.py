@@ -1,0 +1,142 @@
+"""The benchmark corpus generator (benchmarks/corpus.py).
+
+Why this exists: the benchmark measures the site on a corpus that only this
+generator makes, so a change to the front-matter rules, the bib conventions
+or the site pages that made the corpus fail to build, or drift from its
+specification (2,000 words and 20 citations an essay), would silently stop
+the benchmark or change what it measures. A tiny corpus is built here, ours
+and the floor, strictly, and its essays are checked against the spec.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CITATION = re.compile(r"\{cite:[pt]\}`[^`]*`")
+
+spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "benchmarks" / "corpus.py")
+corpus = importlib.util.module_from_spec(spec)
+sys.modules["bench_corpus"] = corpus  # dataclasses look their module up by name
+spec.loader.exec_module(corpus)
+
+
+def strict_build(src: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-M", "html", str(src), str(out)]
+        + ["-W", "--keep-going", "-n", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def body_of(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    return text.split("\n---\n", 1)[1]
+
+
+def prose_words(body: str) -> int:
+    """Words of the body a reader reads: no labels, headings or citation roles."""
+    lines = [
+        line for line in CITATION.sub(" ", body).splitlines() if not re.match(r"^\(.*\)=$|^#", line)
+    ]
+    return len(" ".join(lines).split())
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "_build" not in p.parts
+    }
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("bench")
+    return {
+        "ours": corpus.generate(root / "ours", essays=3, entries=40, seed=1),
+        "floor": corpus.generate(root / "floor", essays=3, entries=40, seed=1, floor=True),
+    }
+
+
+@pytest.mark.parametrize("variant", ["ours", "floor"])
+def test_builds_strictly(generated, variant):
+    src = generated[variant]
+    result = strict_build(src, src / "_build")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    assert len(list((src / "_build" / "html" / "articles").glob("*.html"))) == 3
+
+
+def test_essays_follow_the_spec(generated):
+    essays = sorted((generated["ours"] / "articles").glob("*.md"))
+    assert len(essays) == 3
+    for path in essays:
+        body = body_of(path)
+        assert 1700 <= prose_words(body) <= 2300, path.name
+        assert len(CITATION.findall(body)) == 20, path.name
+        sections = re.findall(r"^\((.+)\)=\n## ", body, flags=re.M)
+        assert 5 <= len(sections) <= 7, path.name
+        assert all(label.startswith(path.stem + "-") for label in sections)
+
+
+def test_floor_has_the_same_essays_without_citations(generated):
+    ours = sorted((generated["ours"] / "articles").glob("*.md"))
+    floor = sorted((generated["floor"] / "articles").glob("*.md"))
+    assert [p.name for p in ours] == [p.name for p in floor]
+    for mine, plain in zip(ours, floor, strict=True):
+        assert "{cite:" not in plain.read_text(encoding="utf-8")
+        # the same prose, give or take the words of the plain-text citations
+        assert abs(prose_words(body_of(mine)) - prose_words(body_of(plain))) < 150
+    conf = (generated["floor"] / "conf.py").read_text(encoding="utf-8")
+    assert 'extensions = ["myst_parser"]' in conf and "peninsula" not in conf
+
+
+def test_refs_bib_holds_every_cited_work(generated):
+    bib = (generated["ours"] / "refs.bib").read_text(encoding="utf-8")
+    keys = set(corpus.bib_entry_texts(bib))
+    assert len(keys) == 40
+    cited = set()
+    for page in corpus.CITING_PAGES:
+        path = generated["ours"] / page
+        if path.is_file():
+            cited |= set(corpus.cited_keys(path.read_text(encoding="utf-8")))
+    for path in (generated["ours"] / "articles").glob("*.md"):
+        cited |= set(corpus.cited_keys(path.read_text(encoding="utf-8")))
+    assert cited <= keys
+
+
+def test_same_seed_same_corpus(tmp_path):
+    # fresh trees: a build writes topic and author pages into its source tree
+    first = files(corpus.generate(tmp_path / "first", essays=3, entries=40, seed=1))
+    again = files(corpus.generate(tmp_path / "again", essays=3, entries=40, seed=1))
+    assert first == again
+    other = files(corpus.generate(tmp_path / "other", essays=3, entries=40, seed=2))
+    assert other["refs.bib"] != again["refs.bib"]
+    assert sorted(other) != sorted(again)  # other essays, other slugs
+
+
+def test_generating_again_replaces_a_corpus_only(tmp_path):
+    corpus.generate(tmp_path / "c", essays=3, entries=40, seed=1)
+    corpus.generate(tmp_path / "c", essays=2, entries=40, seed=1)
+    assert len(list((tmp_path / "c" / "articles").glob("*.md"))) == 2
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
+    with pytest.raises(SystemExit):
+        corpus.generate(tmp_path / "mine", essays=1, entries=40)
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep"
+
+
+def test_orcid_check_digit():
+    # the example iD of ORCID's documentation
+    assert corpus.orcid_check("000000021825009") == "7"
+    assert corpus.orcid_check("000000021694233") == "X"
