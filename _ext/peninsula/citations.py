@@ -14,7 +14,11 @@ step after them:
   the end of every document that cites anything;
 * write phase: the document's own works are labelled (APA suffixes, et al.,
   initials), each citation becomes a link to its entry, and the list is filled
-  in. The cost is proportional to the document's own citations;
+  in. The cost is proportional to the document's own citations. For HTML
+  builders only (``CitationBackLinks``), each in-text link also gets an id,
+  ``cite-<key>-<n>`` (the n-th citation of that work on the page), and each
+  entry ends with links back to those places ("Back to citation 2 of 3");
+  the PDF has no use for them, so its LaTeX is left as it was;
 * between builds: a digest of every entry is kept, and an edited entry sends
   only the documents that cite it back through the read phase.
 
@@ -52,10 +56,51 @@ backend = pybtex_docutils.Backend()
 NARRATIVE = {"t": True, "ts": True, "p": False, "ps": False}
 REFERENCES_ID = "references"
 ENTRY_ID = "ref-{key}"
+#: the id of the n-th in-text citation (counting from 1) of a work on a page
+CITE_ID = "cite-{key}-{n}"
 
 
 class reference_list(nodes.General, nodes.Element):
     """Placeholder for a document's References list, filled at write time."""
+
+
+class backlink(nodes.Inline, nodes.TextElement):
+    """A link from a References entry back to one citation of it; written only
+    by HTML builders, as ``<a>`` with an accessible name (*label*) that says
+    where it leads, since its visible text is a single letter or arrow."""
+
+
+def visit_backlink(self: Any, node: backlink) -> None:
+    self.body.append(
+        self.starttag(
+            node,
+            "a",
+            "",
+            href="#" + node["refid"],
+            CLASS="backlink",
+            **{"aria-label": node["label"]},
+        )
+    )
+
+
+def depart_backlink(self: Any, node: backlink) -> None:
+    self.body.append("</a>")
+
+
+def backlinks(ids: list[str]) -> nodes.inline:
+    """Links back to the citations *ids* of one work, as on Wikipedia: one arrow
+    for a work cited once, else an arrow followed by a, b, c ... (1, 2, 3 ...
+    for a work cited more than 26 times)."""
+    box = nodes.inline("", "", classes=["backlinks"])
+    if len(ids) == 1:
+        box += backlink("", "\u2191", refid=ids[0], label="Back to the citation")
+        return box
+    box += nodes.inline("", "\u2191", classes=["backlinks-arrow"])
+    for n, cite_id in enumerate(ids, 1):
+        text = chr(ord("a") + n - 1) if len(ids) <= 26 else str(n)
+        box += nodes.Text(" ")
+        box += backlink("", text, refid=cite_id, label=f"Back to citation {n} of {len(ids)}")
+    return box
 
 
 class CitationsDomain(Domain):
@@ -320,6 +365,41 @@ def reference_entries(
     return box
 
 
+class CitationBackLinks(SphinxPostTransform):
+    """HTML only: give each in-text citation link an id, ``cite-<key>-<n>``, and
+    end each entry of the page's References with links back to them. After
+    ResolveCitations has made the links; the corpus bibliography, which no
+    citation of its page points to, gets none."""
+
+    default_priority = 6
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        cited_at: dict[str, list[str]] = {}
+        prefix = ENTRY_ID.format(key="")
+        for inline in self.document.findall(nodes.inline):
+            if "citation" not in inline["classes"]:
+                continue
+            for link in inline.findall(nodes.reference):
+                refid = link.get("refid", "")
+                if not refid.startswith(prefix):
+                    continue
+                key = refid[len(prefix) :]
+                ids = cited_at.setdefault(key, [])
+                ids.append(CITE_ID.format(key=key, n=len(ids) + 1))
+                link["ids"].append(ids[-1])
+        for section in self.document.findall(nodes.section):
+            if REFERENCES_ID not in section["ids"]:
+                continue
+            for para in section.findall(nodes.paragraph):
+                if "reference" not in para["classes"] or not para["ids"]:
+                    continue
+                ids = cited_at.get(para["ids"][0][len(prefix) :])
+                if ids:
+                    para += nodes.Text(" ")
+                    para += backlinks(ids)
+
+
 class LatexEntryTargets(SphinxPostTransform):
     """LaTeX labels ids of targets, not of paragraphs: give each entry a target."""
 
@@ -338,12 +418,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_domain(CitationsDomain)
     app.add_node(reference_list)
+    # made for HTML builders only (CitationBackLinks)
+    app.add_node(backlink, html=(visit_backlink, depart_backlink))
     # after sphinxcontrib-bibtex has (re)parsed refs.bib at priority 500
     app.connect("builder-inited", note_bib_changes, priority=600)
     app.connect("env-get-outdated", outdated_by_bib)
     # before Sphinx's own collectors (500) so the section enters the page's toc
     app.connect("doctree-read", collect_citations, priority=400)
     app.add_post_transform(ResolveCitations)
+    app.add_post_transform(CitationBackLinks)
     app.add_post_transform(LatexEntryTargets)
     return {
         "version": "1.0",
