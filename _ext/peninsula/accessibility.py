@@ -1,0 +1,66 @@
+"""Accessible HTML: Sphinx's markup fixed where it is made.
+
+Why this exists: axe-core finds faults in the HTML that Sphinx writes for every
+page, whatever the theme:
+
+* the caption of a toctree (furo's sidebar headings "Essays", "Reference") is
+  ``<p class="caption" role="heading">`` with no ``aria-level``, which ARIA
+  requires of a heading (axe: aria-required-attr, critical);
+* a section's id is written on the ``<section>`` element and its heading has
+  none, so a search index that links results to the heading they fall under
+  (Pagefind's sub-results split pages at headings with an id) cannot link to
+  any section at all.
+
+The HTML translator below adds the level to toctree captions and writes a
+section's ids on its heading instead of on the ``<section>``; every link to
+``#id`` still lands on the section's start. furo's template faults (its two
+``<aside>`` landmarks share a name) are fixed in ``_templates/page.html``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.writers.html5 import HTML5Translator
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: the level of a toctree caption: below the page's h1, as the sidebar is
+CAPTION_LEVEL = 2
+
+
+class AccessibleHTMLTranslator(HTML5Translator):
+    def visit_title(self, node: nodes.title) -> None:
+        super().visit_title(node)
+        parent = node.parent
+        if isinstance(parent, addnodes.compact_paragraph) and parent.get("toctree"):
+            # the caption's tag is the second-last piece: before its <span>
+            index = len(self.body) - 2
+            self.body[index] = self.body[index].replace(
+                'role="heading"', f'role="heading" aria-level="{CAPTION_LEVEL}"', 1
+            )
+
+    def visit_section(self, node: nodes.section) -> None:
+        self.section_level += 1
+        ids, node["ids"] = node["ids"], []
+        self.body.append(self.starttag(node, "section"))
+        node["ids"] = ids
+
+    def section_title_tags(self, node: nodes.title) -> tuple[str, str]:
+        # the heading takes the ids its section would have had; its own are none
+        # (docutils gives a section title no ids)
+        own = node["ids"]
+        node["ids"] = list(node.parent["ids"]) + own
+        try:
+            return super().section_title_tags(node)
+        finally:
+            node["ids"] = own
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    for builder in ("html", "dirhtml"):
+        app.set_translator(builder, AccessibleHTMLTranslator, override=True)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
