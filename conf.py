@@ -42,6 +42,9 @@ extensions = [
     "peninsula.feed",
     "peninsula.chronology",
     "peninsula.pdfs",
+    "peninsula.previews",
+    "peninsula.search",
+    "peninsula.accessibility",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FRONT_MATTER = "---\norphan: true\n---\n"
+FRONT_MATTER = "---\norphan: true\nnosearch: true\n---\n"
 #: this runs on every build over every essay: libyaml's loader when PyYAML has it
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GENERATED_NOTE = (

@@ -1,0 +1,227 @@
+"""Search: exact phrases, stemmed words and filters, from static files, with Pagefind.
+
+Why this exists: Sphinx's own search has no phrase search and no filters, lists
+every topic and author page that repeats an essay's abstract as a result of its
+own, and makes a reader's browser fetch its whole index and then every result
+page in full to cut an excerpt from it (9.4 MB for one query at 200 essays).
+Pagefind indexes the built HTML into chunks that the browser fetches per word
+and per result, stems English words, matches a quoted phrase exactly and counts
+filter values; it is a binary shipped on PyPI (pagefind-bin) and writes only
+static files, so search works on any host with no service and no network.
+
+What this module adds:
+
+* which pages are results: essays and reference pages (glossary, chronology,
+  bibliography). A page whose front matter says ``nosearch: true`` (Sphinx's own
+  convention: the front page, the topic and author pages, the 404 page) is not;
+* each result page carries its search record as ``<meta>`` tags in its head,
+  which Pagefind reads: the filters ``author``, ``topic`` and ``year``, the
+  metadata ``byline``, ``date`` and ``kind``, and the sort key ``date``, all from
+  the essay's record (peninsula.essays), the one source of these facts;
+* when the HTML build finishes, Pagefind indexes the result pages as written and
+  the new index replaces ``pagefind/`` in the output only once it is complete.
+  It is made again whenever a result page was written, so an edited essay is
+  found by its new words and not by its old ones after an incremental build;
+* beside the index, ``pagefind/essays.json`` lists every essay's record (title,
+  byline, date, authors, topics, year): with filters and no words, the search
+  page lists and counts from it, since Pagefind would fetch every chunk of its
+  index to answer a search with no words (1.4 MB at 200 essays; the catalogue
+  is a tenth of that);
+* the search page itself is ``_templates/search.html`` with ``_static/search.js``
+  (Pagefind's JavaScript API; results, filters and the shareable address).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import html
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from .essays import Essay, essays_domain, newest_first
+from .site import is_site_builder
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+INDEX_DIR = "pagefind"
+#: the essays' records, for listing by filters alone
+CATALOGUE = "essays.json"
+#: what Pagefind leaves out of a page: furo's navigation, header and footer,
+#: and the parts of our pages that repeat what is said elsewhere (the cite box
+#: repeats the title, a "cited in" note the titles of the essays citing a work)
+EXCLUDE = [
+    ".sidebar-drawer",
+    ".toc-drawer",
+    ".mobile-header",
+    ".content-icon-container",
+    ".back-to-top",
+    ".related-pages",
+    ".bottom-of-page",
+    ".headerlink",
+    ".essay-pdf",
+    ".essay-topics",
+    ".cite-box",
+    ".cited-in",
+    ".backlinks",
+]
+#: kinds of result, as the results list names them
+ESSAY, REFERENCE = "Essay", "Reference"
+#: bump when what is indexed changes, so that the next build indexes again
+INDEX_VERSION = "1"
+
+
+def is_result(app: Sphinx, docname: str) -> bool:
+    """Whether a page is a search result: not marked ``nosearch``."""
+    return "nosearch" not in app.env.metadata.get(docname, {})
+
+
+def search_record(record: Essay | None, topics: dict[str, str]) -> list[tuple[str, str, str]]:
+    """What Pagefind stores of a result page, as (what, name, value): filters
+    narrow the results, metadata is shown with them."""
+    if record is None:
+        return [("meta", "kind", REFERENCE)]
+    tags = [("filter", "author", a.name) for a in record.authors]
+    tags += [("filter", "topic", topics[t]) for t in record.topics]
+    tags.append(("filter", "year", record.date[:4]))
+    tags += [("meta", "kind", ESSAY), ("meta", "byline", record.byline)]
+    tags.append(("meta", "date", record.date_text))
+    return tags
+
+
+def meta_tags(record: list[tuple[str, str, str]]) -> str:
+    """The record as ``<meta>`` tags with Pagefind's ``data-pagefind-*`` attributes."""
+    return "\n" + "".join(
+        f'<meta data-pagefind-{what}="{name}[content]" content="{html.escape(value)}" />\n'
+        for what, name, value in record
+    )
+
+
+def add_record(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if doctree is None or not is_site_builder(app) or not is_result(app, pagename):
+        return
+    record = essays_domain(app.env).essays.get(pagename)
+    tags = meta_tags(search_record(record, app.config.peninsula_topics))
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def catalogue(app: Sphinx) -> list[dict[str, Any]]:
+    """Every essay's record as the search page lists it, newest first; the
+    filter fields hold the values of the page's ``data-pagefind-filter`` tags."""
+    topics = app.config.peninsula_topics
+    out = []
+    for record in newest_first(essays_domain(app.env).essays.values()):
+        fields: dict[str, Any] = {
+            "url": "/" + app.builder.get_target_uri(record.docname),
+            "title": record.title,
+        }
+        for what, name, value in search_record(record, topics):
+            if what == "filter":
+                fields.setdefault(name, []).append(value)
+            elif what == "meta" and name != "kind":
+                fields[name] = value
+        fields.setdefault("author", [])
+        out.append(fields)
+    return out
+
+
+def result_pages(app: Sphinx) -> dict[str, Path]:
+    """URL path (from the site's root) -> file of every result page written."""
+    builder = app.builder
+    pages = {}
+    for docname in sorted(app.env.found_docs):
+        if is_result(app, docname):
+            path = Path(builder.get_outfilename(docname))
+            if path.is_file():
+                pages["/" + builder.get_target_uri(docname)] = path
+    return pages
+
+
+def index_stamp(pages: dict[str, Path], language: str, essays: str) -> str:
+    """What the index is made from: every result page's name, size and date,
+    and the catalogue of essays."""
+    state = [INDEX_VERSION, language, EXCLUDE, essays]
+    for url, path in pages.items():
+        stat = path.stat()
+        state.append([url, stat.st_size, stat.st_mtime_ns])
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()
+
+
+async def _index(pages: dict[str, Path], output: Path, language: str) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    # the index is written once, to output_path, as the context closes; an
+    # error inside it leaves nothing written
+    config = IndexConfig(
+        exclude_selectors=EXCLUDE, force_language=language, output_path=str(output)
+    )
+    async with PagefindIndex(config=config) as index:
+        added = await asyncio.gather(
+            *(
+                index.add_html_file(content=path.read_text(encoding="utf-8"), url=url)
+                for url, path in pages.items()
+            )
+        )
+    return len(added)
+
+
+def build_index(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or not is_site_builder(app):
+        return
+    outdir = Path(app.outdir)
+    target = outdir / INDEX_DIR
+    pages = result_pages(app)
+    language = app.config.language or "en"
+    essays = json.dumps(catalogue(app), ensure_ascii=False, separators=(",", ":"))
+    stamp = index_stamp(pages, language, essays)
+    stamp_file = Path(app.doctreedir) / "pagefind-index.sha256"
+    if (
+        stamp_file.is_file()
+        and stamp_file.read_text() == stamp
+        and (target / "pagefind-entry.json").is_file()
+    ):
+        return
+    fresh = outdir / f".{INDEX_DIR}-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        # on a thread of its own: Pagefind's API is asynchronous, and the process
+        # building may already run an event loop of its own (a test's browser,
+        # an editor's live server)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            count = pool.submit(asyncio.run, _index(pages, fresh, language)).result()
+        (fresh / CATALOGUE).write_text(essays, encoding="utf-8")
+    except Exception as err:  # the binary's own errors come in many types
+        shutil.rmtree(fresh, ignore_errors=True)
+        logger.warning(
+            "the search index could not be written: %s: reinstall the pinned pagefind and "
+            "pagefind-bin (make html does it) and build again",
+            err,
+            type="search",
+            subtype="index",
+        )
+        return
+    old = outdir / f".{INDEX_DIR}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    stamp_file.write_text(stamp)
+    logger.info("search: indexed %d pages into %s/", count, INDEX_DIR)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("peninsula.essays")
+    app.connect("html-page-context", add_record)
+    app.connect("build-finished", build_index)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
