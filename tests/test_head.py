@@ -126,7 +126,7 @@ def test_corpus_head_tags_match_front_matter_and_references(corpus_html, essay):
     pdf = canonical.rsplit("/articles/", 1)[0] + f"/pdf/{essay.stem}.pdf"
     assert metas(head, "citation_pdf_url") == [pdf]
     # one citation_reference per entry of the page's References, same order
-    entries = tree.xpath('//section[@id="references"]//p[contains(@class, "reference")]')
+    entries = tree.xpath('//section[h2[@id="references"]]//p[contains(@class, "reference")]')
     references = metas(head, "citation_reference")
     assert len(references) == len(entries) > 0
     data = json_ld(head)

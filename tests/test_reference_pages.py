@@ -72,7 +72,9 @@ def test_every_glossary_definition_is_cited(corpus_html):
     tree = page(corpus_html, "glossary")
     definitions = tree.xpath('//dl[contains(@class, "glossary")]/dd')
     assert len(definitions) >= 12
-    entries = set(tree.xpath('//section[@id="references"]//p[contains(@class, "reference")]/@id'))
+    entries = set(
+        tree.xpath('//section[h2[@id="references"]]//p[contains(@class, "reference")]/@id')
+    )
     for dd in definitions:
         links = dd.xpath('.//span[contains(@class, "citation")]//a/@href')
         assert links and {h[1:] for h in links} <= entries, words(dd)
@@ -84,7 +86,9 @@ def test_every_event_on_the_page_carries_a_citation(corpus_html):
     assert problems == []
     items = tree.xpath('//dl[contains(@class, "chronology")]/dt')
     assert [dt.get("id") for dt in items] == [e.label for e in events]
-    entries = set(tree.xpath('//section[@id="references"]//p[contains(@class, "reference")]/@id'))
+    entries = set(
+        tree.xpath('//section[h2[@id="references"]]//p[contains(@class, "reference")]/@id')
+    )
     for dt in items:
         dd = dt.getnext()
         links = dd.xpath('.//span[contains(@class, "citation")]//a/@href')
@@ -101,11 +105,15 @@ def test_essays_link_to_the_events_they_discuss(corpus_html, essay):
 
 def test_the_timeline_is_an_svg_on_the_website(corpus_html):
     images = page(corpus_html, "chronology").xpath('//figure//img[contains(@src, "timeline")]')
-    assert len(images) == 1
-    src = images[0].get("src")
-    assert src == "_images/chronology-timeline.svg"
-    assert (corpus_html / src).read_bytes().lstrip().startswith(b"<?xml")
-    assert images[0].get("alt").startswith("Timeline from 1945 to 2022")
+    # wide for screens, narrow for phones (CSS shows one), with one alt text
+    assert [i.get("class") for i in images] == ["timeline-wide", "timeline-narrow"]
+    assert [i.get("src") for i in images] == [
+        "_images/chronology-timeline.svg",
+        "_images/chronology-timeline-narrow.svg",
+    ]
+    for image in images:
+        assert (corpus_html / image.get("src")).read_bytes().lstrip().startswith(b"<?xml")
+        assert image.get("alt").startswith("Timeline from 1945 to 2022")
 
 
 def test_the_timeline_is_a_pdf_in_the_printed_edition(corpus_latex):
