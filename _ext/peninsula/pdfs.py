@@ -264,7 +264,9 @@ def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
     """Publish the PDFs of the LaTeX build beside this one under ``pdf/``."""
     if exception is not None or not is_site_builder(app):
         return
-    latex = Path(app.outdir).parent / "latex"
+    # the published PDFs (tools/build.py names them, since it builds the HTML
+    # in a staging folder); by default, the LaTeX build beside this one
+    latex = Path(app.config.peninsula_pdf_dir or Path(app.outdir).parent / "latex")
     essays = essays_domain(app.env).essays
     wanted = {corpus_pdf(app.config): None} | {essay_pdf(doc): doc for doc in sorted(essays)}
     missing, stale = [], []
@@ -299,6 +301,8 @@ def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.essays")
+    # not "env": where the PDFs are read from changes no page
+    app.add_config_value("peninsula_pdf_dir", "", "", str)
     app.add_node(essay_pdf_link)
     app.add_node(pdf_edition)
     app.add_role("pdf-edition", pdf_edition_role)

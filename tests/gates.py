@@ -1,0 +1,81 @@
+"""The editorial gates' harness: build a project as `make html` does (through
+tools/build.py, strict), break it, and check what an editor would see.
+
+A mistake must give exactly its message, fail the build, fail the next build
+too (Sphinx repeats a page's warnings only when it reads the page again), and
+leave the published site byte for byte as it was.
+
+``published_root`` builds the small but complete project tests/roots/test-gates
+once per test session; ``broken_copy`` gives each test its own copy of the
+project and of its published build, to break.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "tools" / "build.py"
+STRICT = ["-W", "--keep-going", "-n", "-q"]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under *folder*, by path, with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def staged_build(srcdir: Path, builder: str = "html") -> subprocess.CompletedProcess:
+    """Build *srcdir* into its _build/ as `make` does; stderr has the messages."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"))
+    return subprocess.run(
+        [sys.executable, str(BUILD), builder, "--srcdir", str(srcdir)]
+        + ["--builddir", str(srcdir / "_build")]
+        + STRICT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=srcdir,
+    )
+
+
+def messages(result: subprocess.CompletedProcess, srcdir: Path) -> list[str]:
+    """The warnings and errors of a build, one per line, paths relative to the
+    project (``articles/the-line.md:12: WARNING: ...``), colours stripped."""
+    out = []
+    for line in ANSI.sub("", result.stderr).splitlines():
+        if "WARNING:" in line or "ERROR:" in line:
+            out.append(
+                line.replace(str(srcdir) + os.sep, "").replace(str(srcdir.resolve()) + os.sep, "")
+            )
+    return out
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def assert_refused(srcdir: Path, expected: list[str], builds: int = 2) -> None:
+    """Each of *builds* builds in a row fails with exactly *expected*, and the
+    published site under srcdir/_build/html is left as it was."""
+    published = srcdir / "_build" / "html"
+    before = tree_digest(published)
+    assert before, f"nothing published in {published} to protect"
+    for attempt in range(1, builds + 1):
+        result = staged_build(srcdir)
+        assert result.returncode != 0, f"build {attempt} passed:\n{result.stderr}"
+        assert "Traceback" not in result.stderr, result.stderr
+        assert messages(result, srcdir) == expected, f"build {attempt}:\n{result.stderr}"
+        assert tree_digest(published) == before, f"build {attempt} changed the published site"

@@ -1,0 +1,196 @@
+"""A small copy of Peninsula Papers for the editorial gates' tests: the real
+configuration, one essay, a few works, a glossary and a chronology.
+
+Sphinx configuration of Peninsula Papers.
+
+Declarative only: behaviour lives in ``_ext/peninsula/`` (one concern per
+module); this file says which pieces are on and with what settings.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+# the repository's extensions, CSS and templates: the tests put its _ext on the
+# path (PYTHONPATH for a build in a subprocess), wherever this copy is
+import peninsula  # noqa: E402
+
+REPO = Path(peninsula.__file__).resolve().parents[2]
+
+# -- Project -----------------------------------------------------------------
+
+project = "Peninsula Papers"
+author = "The editors of Peninsula Papers"
+copyright = "2026, the editors and authors of Peninsula Papers; essays under CC BY 4.0"
+language = "en"
+
+# The address of the published site: every absolute URL (canonical links,
+# sitemap, feed, cite box, head tags) is made from this one setting. Read the
+# Docs passes its own address; any other host sets PENINSULA_BASE_URL.
+html_baseurl = (
+    os.environ.get("PENINSULA_BASE_URL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://peninsula-papers.readthedocs.io/en/latest/"
+)
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    # ours
+    "peninsula.markup_policy",
+    "peninsula.bibfile",
+    "peninsula.citations",
+    "peninsula.bibliography",
+    "peninsula.essays",
+    "peninsula.browse",
+    "peninsula.cite",
+    "peninsula.head",
+    "peninsula.site",
+    "peninsula.feed",
+    "peninsula.chronology",
+    "peninsula.pdfs",
+    "peninsula.previews",
+    "peninsula.search",
+    "peninsula.accessibility",
+    # third-party
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+]
+
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+# pages of the site: top-level pages, the essays, and the topic and author
+# pages that peninsula.browse generates; nothing else in the tree
+include_patterns = ["*.md", "articles/*.md", "topics/*.md", "authors/*.md"]
+exclude_patterns = ["_build"]  # the repository's front page, not a page of the site
+nitpicky = True
+smartquotes = True
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+# front matter of essays is read by peninsula.essays; the title it holds is
+# the page title, so MyST must not take a second one from it
+myst_title_to_header = False
+
+# -- Citations (sphinxcontrib-bibtex + peninsula.citations) ------------------
+
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "apa7"
+bibtex_reference_style = "author_year"
+
+# -- Essays (peninsula.essays) -----------------------------------------------
+
+peninsula_essay_dir = "articles"
+peninsula_topics = {
+    "alliances": "Alliances",
+    "china": "China",
+    "denuclearization": "Denuclearization",
+    "deterrence": "Deterrence",
+    "inter-korean-relations": "Inter-Korean relations",
+    "military-posture": "Military posture",
+    "missile-tests": "Missile tests",
+    "northern-limit-line": "Northern Limit Line",
+    "sanctions": "Sanctions",
+    "summit-diplomacy": "Summit diplomacy",
+}
+peninsula_licenses = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0 International",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ),
+}
+
+# -- Copy buttons (sphinx-copybutton) ----------------------------------------
+
+# only the ways to cite an essay are meant to be copied
+copybutton_selector = "div.cite-copy pre, p.cite-copy"
+
+# -- OpenGraph and Twitter cards (sphinxext-opengraph) -----------------------
+
+ogp_site_url = html_baseurl
+ogp_site_name = project
+# social-card pictures are drawn with matplotlib for every page: slow, and
+# the same title-on-a-colour for every essay says nothing a card's text doesn't
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary" />']
+
+# -- Feed (peninsula.feed) ---------------------------------------------------
+
+# feed.xml: title from `project`, author from `author`, rights from `copyright`
+peninsula_feed_subtitle = "Policy essays on diplomacy between the United States and North Korea"
+
+# -- Sitemap and robots.txt (sphinx-sitemap + peninsula.site) ----------------
+
+# pages are listed at html_baseurl + page: no language or version segment
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = False  # no git history is needed to build
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# -- 404 page (sphinx-notfound-page + peninsula.site) ------------------------
+
+# the page is 404.md; its links and assets are absolute, under the path of
+# html_baseurl, so it works at any depth of the site
+notfound_pagename = "404"
+
+# -- HTML output -------------------------------------------------------------
+
+html_theme = "furo"
+html_title = "Peninsula Papers"
+html_short_title = "Peninsula Papers"
+html_static_path = [str(REPO / "_static")]
+html_css_files = ["peninsula.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+templates_path = [str(REPO / "_templates")]
+# furo's sidebar, with the "Browse" links to the topic and author pages
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/browse.html",
+        "sidebar/ethical-ads.html",
+        "sidebar/scroll-end.html",
+        "sidebar/variant-selector.html",
+    ]
+}
+html_theme_options = {
+    "source_repository": None,
+    "navigation_with_keys": True,
+}
+
+# -- LaTeX output ------------------------------------------------------------
+
+latex_engine = "xelatex"
+latex_documents = [
+    (
+        "index",
+        "peninsula-papers.tex",
+        "Peninsula Papers",
+        "The editors of Peninsula Papers",
+        "manual",
+        True,
+    ),
+]
+# no latex_toplevel_sectioning: each class's own top level is right, chapters
+# in the PDF edition and sections in an essay's PDF (peninsula.pdfs)
+latex_domain_indices = False
+# glossary terms write index entries, sorted by makeindex (in TeX Live's base);
+# xindy, Sphinx's default for xelatex, is not among the packages installed
+latex_use_xindy = False
+latex_show_urls = "no"
+latex_additional_files = [str(REPO / "_static/latex/peninsula.sty")]
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "fncychap": "",  # plain chapter titles: essays are not numbered chapters
+    "printindex": "",  # an essay collection has no general index
+    "preamble": r"\usepackage{peninsula}",
+}
