@@ -27,6 +27,7 @@ from peninsula.chronology import (
     timeline_figure,
     title_lines,
 )
+from peninsula.dates import Date
 
 ORDER = [
     "event-singapore-summit",
@@ -259,8 +260,8 @@ def _label_boxes(events: list[Event], layout: Layout):
     [
         load_events((REPO / "chronology.yaml").read_text())[0],
         # a crowded case: many events on one day, each with a title as long as allowed
-        [Event("2019-06-30", f"event-e{i}", LONG_TITLE, ["x"], 1, 1) for i in range(1, 20)]
-        + [Event("1950", "event-first", "First", ["x"], 1, 1)],
+        [Event(Date(2019, 6, 30), f"event-e{i}", LONG_TITLE, ["x"], 1, 1) for i in range(1, 20)]
+        + [Event(Date(1950), "event-first", "First", ["x"], 1, 1)],
     ],
     ids=["corpus", "crowded"],
 )

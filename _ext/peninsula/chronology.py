@@ -24,7 +24,6 @@ images from there and picks ``.svg`` or ``.pdf`` per builder.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import difflib
 import hashlib
 import json
@@ -45,7 +44,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import apa
+from .dates import Date, DateError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,7 +65,7 @@ DRAWING_VERSION = "1"
 
 @dataclass(frozen=True)
 class Event:
-    date: str  #: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
+    date: Date
     label: str
     title: str
     description: list[str]  #: the Markdown lines of the description
@@ -74,18 +73,13 @@ class Event:
     description_line: int  #: line of the description's first line
 
     @property
-    def when(self) -> apa.Date:
-        year, month, day = (int(p) for p in (self.date.split("-") + ["0", "0"])[:3])
-        return apa.Date(year, month or None, day or None)
-
-    @property
     def date_text(self) -> str:
-        return self.when.long()
+        return self.date.long()
 
     @property
     def position(self) -> float:
         """The date as a fractional year; a year or month alone stands for its start."""
-        when = self.when
+        when = self.date
         return cast(int, when.year) + ((when.month or 1) - 1) / 12 + ((when.day or 1) - 1) / 372
 
 
@@ -117,16 +111,11 @@ class ChronologyDomain(Domain):
 # -- The data file -------------------------------------------------------------
 
 
-def _date(node: yaml.Node) -> str | None:
-    raw = node.value if isinstance(node, yaml.ScalarNode) else ""
-    match = apa.DATE_RE.match(raw)
-    if not match:
-        return None
+def _date(node: yaml.Node) -> Date | None:
     try:
-        datetime.date(int(match["year"]), int(match["month"] or 1), int(match["day"] or 1))
-    except ValueError:
+        return Date.parse(node.value if isinstance(node, yaml.ScalarNode) else "")
+    except DateError:
         return None
-    return raw
 
 
 def _description_lines(node: yaml.ScalarNode, text: str) -> tuple[list[str], int]:
@@ -475,7 +464,7 @@ def ensure_figure(srcdir: Path, name: str, events: list[Event], layout: Layout =
 
 
 def alt_text(events: list[Event]) -> str:
-    first, last = events[0].when.year, events[-1].when.year
+    first, last = events[0].date.year, events[-1].date.year
     listed = "; ".join(f"{e.date_text}, {e.title}" for e in events)
     return (
         f"Timeline from {first} to {last}, a vertical axis marked by decades, with "

@@ -75,7 +75,7 @@ def essay_entry(record: Essay, config: Config) -> Entry:
         "online",
         fields={
             "title": full_title(record),
-            "date": record.date,
+            "date": record.date.iso,
             "organization": config.project,
             "url": page_url(config, record.docname),
         },
@@ -84,7 +84,7 @@ def essay_entry(record: Essay, config: Config) -> Entry:
 
 
 def apa_reference(record: Essay, config: Config) -> apa.Text:
-    return apa.format_reference(essay_entry(record, config), record.date.split("-")[0])
+    return apa.format_reference(essay_entry(record, config), str(record.date.year))
 
 
 def _bibtex_value(text: str) -> str:
@@ -94,17 +94,17 @@ def _bibtex_value(text: str) -> str:
 
 
 def bibtex(record: Essay, config: Config) -> str:
-    year, *rest = record.date.split("-")
+    date = record.date
     fields: list[tuple[str, str]] = []
     if record.authors:
         fields.append(("author", " and ".join(family_given(p) for p in people(record))))
     fields += [
         ("title", full_title(record)),
-        ("date", record.date),
-        ("year", year),
+        ("date", date.iso),
+        ("year", str(date.year)),
     ]
-    if rest:
-        fields.append(("month", MONTH_MACROS[int(rest[0]) - 1]))
+    if date.month is not None:
+        fields.append(("month", MONTH_MACROS[date.month - 1]))
     fields += [
         ("organization", config.project),
         ("url", page_url(config, record.docname)),
@@ -127,15 +127,16 @@ def bibtex(record: Essay, config: Config) -> str:
 
 
 def ris(record: Essay, config: Config) -> str:
-    year, *rest = record.date.split("-")
-    month = rest[0] if rest else ""
-    day = rest[1] if len(rest) > 1 else ""
+    date = record.date
+    # RIS's DA is YYYY/MM/DD/, its parts left empty where the date has none
+    month = "" if date.month is None else f"{date.month:02d}"
+    day = "" if date.day is None else f"{date.day:02d}"
     lines = [("TY", "ELEC")]
     lines += [("AU", family_given(person)) for person in people(record)]
     lines += [
         ("TI", full_title(record, braces=False)),
-        ("PY", year),
-        ("DA", f"{year}/{month}/{day}/"),
+        ("PY", str(date.year)),
+        ("DA", f"{date.year}/{month}/{day}/"),
         ("T2", config.project),
         ("PB", config.project),
         ("UR", page_url(config, record.docname)),

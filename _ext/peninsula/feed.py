@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from feedgen.feed import FeedGenerator
 
-from . import apa
+from .dates import Date
 from .essays import Essay, essays_domain, newest_first
 from .site import base_url, is_site_builder, page_url, write_if_changed
 
@@ -33,18 +33,11 @@ def feed_url(app: Sphinx) -> str:
     return base_url(app.config) + FEED
 
 
-def timestamp(date: str) -> datetime.datetime:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as midnight UTC of its first day,
-    since Atom dates are full RFC 3339 timestamps."""
-    match = apa.DATE_RE.match(date)
-    if match is None:  # records hold only checked dates
-        raise ValueError(f"not an essay date: {date!r}")
-    return datetime.datetime(
-        int(match["year"]),
-        int(match["month"] or 1),
-        int(match["day"] or 1),
-        tzinfo=datetime.UTC,
-    )
+def timestamp(date: Date) -> datetime.datetime:
+    """A date as midnight UTC of its first day, since Atom dates are full
+    RFC 3339 timestamps."""
+    day = date.first_day()
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
 def rights_of(copyright: str | list[str] | tuple[str, ...]) -> str:

@@ -28,6 +28,7 @@ from pybtex.database import Entry
 from . import apa
 from .citations import CitationsDomain, bib_entries
 from .cite import full_title
+from .dates import Date
 from .essays import Essay, essays_domain
 from .pdfs import essay_pdf
 from .site import base_url, page_url
@@ -52,9 +53,9 @@ SCHEMA_TYPES = {
 CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "organization", "institution")
 
 
-def highwire_date(date: str) -> str:
-    """``2023-02-05`` -> ``2023/02/05``: the form Google Scholar asks for."""
-    return date.replace("-", "/")
+def highwire_date(date: Date) -> str:
+    """``2023/02/05``, ``2023/02`` or ``2023``: the form Google Scholar asks for."""
+    return date.iso.replace("-", "/")
 
 
 def _meta(name: str, content: str) -> str:
@@ -130,7 +131,7 @@ def schema_work(entry: Entry) -> dict[str, Any]:
         work["author"] = [_schema_person(p) for p in people]
     date = apa.Date.of(entry)
     if date.year is not None:
-        work["datePublished"] = entry.fields.get("date") or str(date.year)
+        work["datePublished"] = date.iso
     container = _container(entry)
     if container:
         work["isPartOf" if entry.type.lower() == "article" else "publisher"] = {
@@ -146,6 +147,7 @@ def json_ld(
     cited: list[Entry],
     source: Entry | None,
     image_url: str = "",
+    minutes: int = 1,
 ) -> dict:
     url = page_url(config, record.docname)
     site = {"@type": "Periodical", "name": config.project, "url": base_url(config)}
@@ -157,14 +159,14 @@ def json_ld(
         "mainEntityOfPage": url,
         "headline": record.title,
         "name": record.title,
-        "datePublished": record.date,
+        "datePublished": record.date.iso,
         "abstract": record.abstract,
         "inLanguage": config.language or "en",
         "keywords": [config.peninsula_topics[t] for t in record.topics],
         "license": config.peninsula_licenses[record.license][1],
         "isPartOf": site,
         "publisher": {"@type": "Organization", "name": config.project, "url": base_url(config)},
-        "timeRequired": f"PT{record.reading_minutes}M",
+        "timeRequired": f"PT{minutes}M",
         "encoding": {
             "@type": "MediaObject",
             "encodingFormat": "application/pdf",
@@ -204,6 +206,7 @@ def script_json(data: dict) -> str:
 def add_head_tags(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    minutes = essays_domain(app.env).reading_minutes.get(pagename, 1)
     record = essays_domain(app.env).essays.get(pagename)
     if record is None or doctree is None:
         return
@@ -217,12 +220,21 @@ def add_head_tags(
         image_url = f"{base_url(app.config)}_images/{name}" if name else ""
     tags = [_meta("description", record.abstract)]
     tags += highwire_tags(record, app.config, cited)
-    tags += [_property("article:published_time", record.date)]
+    tags += [_property("article:published_time", record.date.iso)]
     tags += [_property("article:author", author.name) for author in record.authors]
     tags += [_property("article:tag", app.config.peninsula_topics[t]) for t in record.topics]
     tags.append(
         '<script type="application/ld+json">\n'
-        + script_json(json_ld(record, app.config, cited, source, image_url))
+        + script_json(
+            json_ld(
+                record,
+                app.config,
+                cited,
+                source,
+                image_url,
+                minutes,
+            )
+        )
         + "\n</script>"
     )
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"

@@ -33,12 +33,12 @@ What this module adds:
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import html
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,7 @@ def search_record(record: Essay | None, topics: dict[str, str]) -> list[tuple[st
         return [("meta", "kind", REFERENCE)]
     tags = [("filter", "author", a.name) for a in record.authors]
     tags += [("filter", "topic", topics[t]) for t in record.topics]
-    tags.append(("filter", "year", record.date[:4]))
+    tags.append(("filter", "year", str(record.date.year)))
     tags += [("meta", "kind", ESSAY), ("meta", "byline", record.byline)]
     tags.append(("meta", "date", record.date_text))
     return tags
@@ -157,22 +157,39 @@ def index_stamp(pages: dict[str, Path], language: str, essays: str) -> str:
     return hashlib.sha256(json.dumps(state).encode()).hexdigest()
 
 
-async def _index(pages: dict[str, Path], output: Path, language: str) -> int:
-    from pagefind.index import IndexConfig, PagefindIndex
+def _index(pages: dict[str, Path], outdir: Path, output: Path, language: str) -> int:
+    """Index *pages* into *output* with Pagefind's own program, which has
+    written every file when it exits. (Its Python API hands the index to an
+    asynchronous service: ``write_files`` returned before the files were
+    complete in about one clean build in five, and reading the files back
+    through the service's pipe stalls past 2 MiB, a fraction of a journal's
+    index.) The program is shown a folder of hard links to the result pages
+    alone, at their places in the site, so their addresses are the site's."""
+    from pagefind.service import get_executable
 
-    # the index is written once, to output_path, as the context closes; an
-    # error inside it leaves nothing written
-    config = IndexConfig(
-        exclude_selectors=EXCLUDE, force_language=language, output_path=str(output)
-    )
-    async with PagefindIndex(config=config) as index:
-        added = await asyncio.gather(
-            *(
-                index.add_html_file(content=path.read_text(encoding="utf-8"), url=url)
-                for url, path in pages.items()
-            )
+    program = get_executable()
+    if program is None:
+        raise RuntimeError("the pagefind program is not installed")
+    shown = outdir / f".{INDEX_DIR}-pages"
+    shutil.rmtree(shown, ignore_errors=True)
+    try:
+        for url, path in pages.items():
+            link = shown / url.lstrip("/")
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, link)
+        result = subprocess.run(
+            [str(program), "--site", str(shown), "--output-path", str(output)]
+            + ["--force-language", language, "--exclude-selectors", ", ".join(EXCLUDE)]
+            + ["--quiet"],
+            capture_output=True,
+            text=True,
+            check=False,
         )
-    return len(added)
+    finally:
+        shutil.rmtree(shown, ignore_errors=True)
+    if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
+        raise RuntimeError((result.stdout + result.stderr).strip() or f"exit {result.returncode}")
+    return len(pages)
 
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:
@@ -194,13 +211,9 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     fresh = outdir / f".{INDEX_DIR}-new"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        # on a thread of its own: Pagefind's API is asynchronous, and the process
-        # building may already run an event loop of its own (a test's browser,
-        # an editor's live server)
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            count = pool.submit(asyncio.run, _index(pages, fresh, language)).result()
+        count = _index(pages, outdir, fresh, language)
         (fresh / CATALOGUE).write_text(essays, encoding="utf-8")
-    except Exception as err:  # the binary's own errors come in many types
+    except (OSError, RuntimeError) as err:
         shutil.rmtree(fresh, ignore_errors=True)
         logger.warning(
             "the search index could not be written: %s: reinstall the pinned pagefind and "
