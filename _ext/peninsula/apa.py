@@ -22,7 +22,6 @@ sentence case, keeping text in braces (``{Korea}``) as written.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import re
 import string
@@ -33,9 +32,12 @@ from dataclasses import dataclass
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry, Person
 from pybtex.plugin import register_plugin
-from pybtex.richtext import String, Tag, Text
+from pybtex.richtext import BaseText, HRef, Protected, String, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
+
+# one Date type for every date of the corpus; MONTHS for the reference's date
+from .dates import MONTHS, Date
 
 #: Entry types whose title is italic (stand-alone works). Titles of parts of
 #: a larger work (articles, chapters, papers) are set in roman.
@@ -70,21 +72,6 @@ YEAR_ONLY_TYPES = frozenset(
 #: Entry types the style knows. Anything else is reported, not guessed at.
 KNOWN_TYPES = STANDALONE_TYPES | YEAR_ONLY_TYPES | {"article"}
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-DATE_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 _ARTICLES = ("the ", "a ", "an ")
 
 
@@ -92,51 +79,44 @@ class BibEntryError(ValueError):
     """An entry cannot be formatted; the message says what to fix."""
 
 
-@dataclass(frozen=True)
-class Date:
-    """A publication date as precise as the source gives it."""
-
-    year: int | None
-    month: int | None = None
-    day: int | None = None
-
-    @classmethod
-    def of(cls, entry: Entry, field: str = "date") -> Date:
-        raw = entry.fields.get(field, "").strip()
-        if not raw and field == "date" and entry.fields.get("year"):
-            raw = entry.fields["year"].strip()
-        if not raw:
-            return cls(None)
-        match = DATE_RE.match(raw)
-        if not match:
-            raise BibEntryError(
-                f"{entry.key}: {field} {raw!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
-            )
-        year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            datetime.date(year, month or 1, day or 1)
-        except ValueError:
-            raise BibEntryError(f"{entry.key}: {field} {raw!r} is not a calendar date") from None
-        return cls(year, month, day)
-
-    def long(self) -> str:
-        """``February 3, 2023`` (for retrieval dates)."""
-        assert self.year is not None
-        if self.month is None:
-            return str(self.year)
-        if self.day is None:
-            return f"{MONTHS[self.month - 1]} {self.year}"
-        return f"{MONTHS[self.month - 1]} {self.day}, {self.year}"
-
-
 # -- Names -------------------------------------------------------------------
 
 
+#: escapes pybtex's LaTeX decoder would print as written (it takes every brace
+#: for grouping, and knows no \$), each with a private-use stand-in
+_ESCAPED = {"\\{": ("\ue001", "{"), "\\}": ("\ue002", "}"), "\\$": ("\ue003", "$")}
+
+
 @functools.lru_cache(maxsize=65536)
-def _latex(text: str) -> Text:
+def _latex(text: str) -> BaseText:
     """A BibTeX field as rich text; the same names and titles recur in every
-    list, and decoding LaTeX is the costliest step of formatting."""
-    return Text.from_latex(text)
+    list, and decoding LaTeX is the costliest step of formatting. ``\\{``,
+    ``\\}`` and ``\\$`` are the characters themselves: they pass the decoder
+    as stand-ins and are put back after it."""
+    present = [(escape, *pair) for escape, pair in _ESCAPED.items() if escape in text]
+    for escape, stand_in, _ in present:
+        text = text.replace(escape, stand_in)
+    decoded = Text.from_latex(text)
+    return _put_back(decoded, {ord(s): c for _, s, c in present}) if present else decoded
+
+
+def _put_back(text: BaseText, table: dict[int, str]) -> BaseText:
+    """*text* with the stand-ins of ``_ESCAPED`` turned into their characters,
+    inside every part, braced (protected) ones included."""
+    if isinstance(text, String):
+        return String(text.value.translate(table))
+    if isinstance(text, Tag):
+        return Tag(text.name, *(_put_back(p, table) for p in text.parts))
+    if isinstance(text, HRef):
+        return HRef(text.url, *(_put_back(p, table) for p in text.parts))
+    if isinstance(text, (Text, Protected)):
+        return type(text)(*(_put_back(p, table) for p in text.parts))
+    return text
+
+
+def decode(text: str) -> BaseText:
+    """A field's text as this style reads and prints it."""
+    return _latex(text)
 
 
 def is_group(person: Person) -> bool:

@@ -1,24 +1,74 @@
-"""Check refs.bib against the corpus's conventions, with file:line errors.
+"""Read refs.bib ourselves: every mistake reported at its line, with its fix.
 
-Why this exists: pybtex accepts any key and any field, and a bad date or a
-misspelt type only shows up as an odd reference much later. Every entry is
-checked here on every build: its key follows ``authoryearword``
-(``kim2022missile``), it appears once, its dates are ISO dates, and the APA
-style can format it. Results are kept while refs.bib is unchanged, and the
-same warnings are given again on each build until the entry is fixed.
+Why this exists: sphinxcontrib-bibtex hands refs.bib to pybtex's parser, which
+stops at the first syntax error and raises; Sphinx then ends the build with
+"Extension error ... syntax error in line 178: premature end of file", a line
+that is often far below the mistake (an unclosed brace swallows the entries
+after it) and no fix. pybtex also accepts any key and any field, so a bad date
+or an @article without a journal only shows up later, as a failure to format a
+page, which used to cascade into messages about unrelated keys and a traceback.
+
+So this module reads every file of ``bibtex_bibfiles`` before
+sphinxcontrib-bibtex does (``builder-inited``, priority 450 against its 500):
+
+* the file is cut into entries at each line opening with ``@``, and each entry
+  is scanned on its own, so a mistake stays inside its entry and is reported
+  at the line of the field that holds it: an unclosed brace or quotation
+  mark, a missing comma, a missing ``=`` or value, an undefined ``@string``;
+* the sound entries go through pybtex's own parser, one at a time, and the
+  result is stored as the ``cite`` domain's ``bibdata``, stamped with the
+  file's modification time: sphinxcontrib-bibtex then finds its cache up to
+  date and does not parse the file again (``process_bibdata``);
+* each parsed entry is checked: a key used twice, the fields its APA 7 type
+  needs, ISO dates, pages, DOI, URL, text the style would print wrongly, and
+  the key convention ``authoryearword`` (``kim2022missile``);
+* an entry the style cannot format (a syntax error, a second entry under one
+  key, a missing required field, a bad date) is withheld: it is not handed on,
+  and its key is recorded in the ``citations`` domain, so that a page citing
+  it gets no second message. One mistake, one message.
+
+The problems are kept while refs.bib is unchanged and given again on every
+build, so a strict build keeps failing until the entry is fixed.
+
+What an editor writes in a text field (title, names, journal, publisher,
+note, ...), as pybtex's LaTeX decoder reads it:
+
+* any character as itself, in UTF-8: accents, Hangul, dashes, quotation marks;
+  ``&``, ``$``, ``#``, ``_`` and ``^`` too;
+* or the LaTeX forms ``\\&``, ``\\%``, ``\\#``, ``\\_``, ``\\$``, and ``\\{``
+  and ``\\}`` for braces that are printed, accents such as
+  ``\\'e`` or ``{\\"u}``, ``\\textasciitilde{}`` for ``~`` and
+  ``\\textbackslash{}`` for ``\\``; ``--`` and ``---`` are dashes, ``~`` a
+  no-break space, and braces keep capitals (``{North Korea}``), unprinted;
+* a percent sign only as ``\\%``: a bare ``%`` starts a LaTeX comment, which
+  would drop the rest of the field;
+* never ``\\\\`` or another command the decoder does not know (``\\emph``...):
+  it would be printed as written, backslash and all. Each of these is
+  reported with what to write instead.
+
+``url`` and ``doi`` are addresses, not text: written exactly as a browser
+shows them (``_`` and ``%`` as they are).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from pybtex.database import Entry
+from pybtex.database import BibliographyData, Entry
+from pybtex.database.input.bibtex import Parser
+from pybtex.exceptions import PybtexError
+from sphinx.domains import Domain
 from sphinx.util import logging
+from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
 
 from . import apa
-from .citations import bib_data, bib_entries
+from .citations import CitationsDomain
+from .dates import Date, DateError
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,8 +76,333 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 KEY_RE = re.compile(r"^(?P<who>[a-z]+)(?P<year>\d{4}|nd)(?P<word>[a-z]+)$")
+#: the start of each entry (other modules find an entry's line with it)
 ENTRY_START_RE = re.compile(r"^\s*@(?P<type>\w+)\s*\{\s*(?P<key>[^,\s]+)\s*,", re.M)
 STOP_WORDS = frozenset({"the", "a", "an"})
+#: the suppress_warnings entry that turns the key convention off
+KEY_CHECK = "bibfile.key"
+KEY_FIX = (
+    "or, for a journal with another convention, add %r to suppress_warnings in conf.py" % KEY_CHECK
+)
+
+#: fields the APA style decodes as LaTeX text (apa._latex)
+TEXT_FIELDS = (
+    "title",
+    "shorttitle",
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "publisher",
+    "institution",
+    "organization",
+    "school",
+    "howpublished",
+    "note",
+    "shortauthor",
+)
+PERSON_FIELDS = ("author", "editor")
+#: what each type needs besides a title, and how to add it
+REQUIRED = {
+    "article": (("journal", "journaltitle"), "add journal = {...}, the journal's name"),
+    "incollection": (("booktitle",), "add booktitle = {...}, the title of the book"),
+    "inbook": (("booktitle",), "add booktitle = {...}, the title of the book"),
+    "inproceedings": (("booktitle",), "add booktitle = {...}, the title of the proceedings"),
+}
+DATE_FIELDS = ("date", "year", "urldate")
+
+# pybtex's own patterns (pybtex.database.input.bibtex), so that the scan and
+# the parse agree on what a name and a key are
+_NAME_CHARS = re.escape("@!$&*+-./:;<>?[\\]^_`|~\x7f")
+NAME_RE = re.compile(rf"[A-Za-z{_NAME_CHARS}][A-Za-z0-9{_NAME_CHARS}]*")
+KEY_BRACE_RE = re.compile(r"[^\s,}]+")
+KEY_PAREN_RE = re.compile(r"[^\s,]+")
+NUMBER_RE = re.compile(r"\d+")
+#: a line that begins a field: what an unclosed value has swallowed
+FIELD_LINE_RE = re.compile(r"\n[ \t]*[A-Za-z][\w-]*[ \t]*=")
+#: a line that begins an entry, where a mistake in the one above stops
+ENTRY_LINE_RE = re.compile(r"^[ \t]*@", re.M)
+MONTH_MACROS = frozenset(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)
+
+PAGE = r"[A-Za-z]?\d+[A-Za-z]?"
+PAGES_RE = re.compile(rf"^{PAGE}(\s*(--?|–)\s*{PAGE})?(\s*,\s*{PAGE}(\s*(--?|–)\s*{PAGE})?)*$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+#: LaTeX control sequences: a word after a backslash, or one other character
+COMMAND_RE = re.compile(r"\\(?:[A-Za-z]+|.|$)", re.S)
+_KEEP_WORDS = "keep the words, in braces if their capitals must stay"
+#: what to write instead of a command the decoder would print as written
+INSTEAD = {
+    "\\\\": "a field has no line breaks: remove it",
+    "\\textasciicircum": "write ^ itself",
+    "\\textdollar": "write $ itself",
+    "\\textunderscore": "write _ itself",
+    "\\textbraceleft": "write \\{",
+    "\\textbraceright": "write \\}",
+    "\\emph": "the style sets italics itself: " + _KEEP_WORDS,
+    "\\textit": "the style sets italics itself: " + _KEEP_WORDS,
+    "\\textbf": "a reference has no bold: " + _KEEP_WORDS,
+}
+#: stands in for a backslash the decoder made on purpose (\textbackslash)
+_SENTINEL = "\ue000"
+
+
+# -- Problems -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a bib file: where, what and how to fix it."""
+
+    line: int
+    message: str
+    #: the warning's subtype: syntax, duplicate, field, text or key
+    subtype: str
+
+
+@dataclass
+class RawEntry:
+    """One entry as written: its type, key, and the line of each field."""
+
+    kind: str
+    key: str
+    line: int
+    fields: dict[str, int] = field(default_factory=dict)
+
+
+class BibSyntaxError(Exception):
+    """A mistake that keeps an entry from being read."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+# -- Scanning: where each entry and field is, and what keeps it from parsing ----
+
+
+class EntryScanner:
+    """Scan one entry (the text from its ``@`` to the next line opening with
+    one), as pybtex would parse it, noting the line of every field."""
+
+    def __init__(self, text: str, first_line: int, macros: set[str]) -> None:
+        self.text = text
+        self.first_line = first_line
+        self.macros = macros
+        self.pos = 0
+        #: where the entry ends: what follows it is text between entries
+        self.end = len(text)
+        self.key = ""
+
+    def line(self, pos: int | None = None) -> int:
+        return self.first_line + self.text.count("\n", 0, self.pos if pos is None else pos)
+
+    def fail(self, message: str, pos: int | None = None) -> BibSyntaxError:
+        who = f"{self.key}: " if self.key else ""
+        return BibSyntaxError(self.line(pos), who + message)
+
+    def skip_space(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def name(self) -> str | None:
+        match = NAME_RE.match(self.text, self.pos)
+        if not match:
+            return None
+        self.pos = match.end()
+        return match.group()
+
+    def scan(self) -> RawEntry | None:
+        """The entry, or None for @comment and @preamble; raises BibSyntaxError."""
+        self.pos = self.text.index("@") + 1
+        kind = self.name()
+        self.skip_space()
+        opener = self.peek()
+        if not kind or not opener or opener not in "{(":
+            raise self.fail(
+                "an entry must open as @type{key, ...: check the text after the @, "
+                "or start a comment line with % instead"
+            )
+        closer = "}" if opener == "{" else ")"
+        self.pos += 1
+        if kind.lower() in ("comment", "preamble"):
+            self.end = len(self.text)
+            return None
+        if kind.lower() == "string":
+            self.skip_space()
+            macro = self.name()
+            if not macro:
+                raise self.fail("an @string needs a name: write @string{name = {text}}")
+            self.expect_equals(macro)
+            self.value(macro)
+            self.skip_space()
+            if self.peek() != closer:
+                raise self.fail(f"the @string is not closed: end it with {closer}")
+            self.end = self.pos + 1
+            self.macros.add(macro.lower())
+            return None
+        entry = RawEntry(kind, "", self.line())
+        self.skip_space()
+        match = (KEY_BRACE_RE if closer == "}" else KEY_PAREN_RE).match(self.text, self.pos)
+        if not match or match.group() == closer:
+            raise self.fail(f"this @{kind} has no key: write @{kind}{{authoryearword, ...")
+        self.key = entry.key = match.group().rstrip(",")
+        self.pos = match.end()
+        self.skip_space()
+        if self.peek() != ",":
+            if self.peek() == closer:
+                raise self.fail(f"@{kind} {self.key} has no fields: add them after the key")
+            raise self.fail("no comma after the key: write a comma after it")
+        self.pos += 1
+        while True:
+            self.skip_space()
+            if self.peek() == closer:
+                self.end = self.pos + 1
+                return entry
+            if not self.peek():
+                raise self.fail(
+                    f"the entry is not closed: end it with {closer} before the next entry",
+                    len(self.text.rstrip()),
+                )
+            start = self.pos
+            name = self.name()
+            if not name:
+                raise self.fail(
+                    "%r is not a field: write name = {value}," % self.text[start:].split()[0],
+                    start,
+                )
+            lowered = name.lower()
+            if lowered in entry.fields:
+                raise self.fail(
+                    f"the {lowered} field is given twice (first at line "
+                    f"{entry.fields[lowered]}): keep one",
+                    start,
+                )
+            entry.fields[lowered] = self.line(start)
+            self.expect_equals(name)
+            end = self.value(name)
+            self.skip_space()
+            following = self.peek()
+            if following == ",":
+                self.pos += 1
+            elif following == closer:
+                self.end = self.pos + 1
+                return entry
+            elif not following:
+                raise self.fail(
+                    f"the entry is not closed: end it with {closer} before the next entry", end
+                )
+            elif NAME_RE.match(self.text, self.pos) and re.match(
+                r"[A-Za-z0-9_\-:.]*\s*=", self.text[self.pos :]
+            ):
+                raise self.fail(
+                    f"no comma after the {lowered} field: end each field with a comma", end
+                )
+            else:
+                raise self.fail(
+                    "unexpected %r after the %s field: check its braces and quotation marks"
+                    % (self.text[self.pos :].split()[0], lowered),
+                    self.pos,
+                )
+
+    def expect_equals(self, name: str) -> None:
+        self.skip_space()
+        if self.peek() != "=":
+            raise self.fail(f"no = after {name}: write {name} = {{value}}")
+        self.pos += 1
+
+    def value(self, name: str) -> int:
+        """One value: parts in braces or quotes, numbers or @string names, joined
+        by #; where it ends."""
+        start = self.pos
+        while True:
+            self.skip_space()
+            char = self.peek()
+            if char == "{":
+                self.delimited(name, start, "{")
+            elif char == '"':
+                self.delimited(name, start, '"')
+            elif char.isdigit():
+                self.pos = NUMBER_RE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            elif NAME_RE.match(self.text, self.pos):
+                macro_pos = self.pos
+                macro = cast(str, self.name())
+                if macro.lower() not in self.macros and macro.lower() not in MONTH_MACROS:
+                    raise self.fail(
+                        f"{name} = {macro}: {macro!r} is not a defined @string: "
+                        f"write the value in braces, {name} = {{...}}",
+                        macro_pos,
+                    )
+            else:
+                raise self.fail(f"the {name} field has no value: write {name} = {{...}}")
+            end = self.pos
+            self.skip_space()
+            if self.peek() != "#":
+                return end
+            self.pos += 1
+
+    def delimited(self, name: str, field_start: int, opener: str) -> None:
+        """A value in braces or quotation marks; braces nest, as in BibTeX, with
+        or without a backslash before them."""
+        start = self.pos
+        depth = 0
+        pos = start + 1 if opener == '"' else start
+        end = None
+        while pos < len(self.text):
+            char = self.text[pos]
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0 and opener == "{":
+                    end = pos + 1
+                    break
+                if depth < 0:
+                    break
+            elif char == '"' and depth == 0 and opener == '"':
+                end = pos + 1
+                break
+            pos += 1
+        where = self.text[start : end if end is not None else len(self.text)]
+        if end is None or FIELD_LINE_RE.search(where):
+            # the value ran on into the next field, or to the end of the
+            # entry: the mistake is in this field, not where the scan stopped
+            line = self.line(field_start)
+            if opener == '"' and '"' not in self._up_to_next_field(start + 1):
+                raise BibSyntaxError(
+                    line,
+                    f"{self.key}: the quotation mark opening the {name} field is never "
+                    'closed: add the missing "',
+                )
+            if opener == '"' and depth < 0:
+                raise BibSyntaxError(
+                    line, f"{self.key}: a brace in the {name} field is never opened: remove it"
+                )
+            raise BibSyntaxError(
+                line, f"{self.key}: a brace in the {name} field is never closed: add the missing }}"
+            )
+        self.pos = end
+
+    def _up_to_next_field(self, start: int) -> str:
+        match = FIELD_LINE_RE.search(self.text, start)
+        return self.text[start : match.start() if match else len(self.text)]
+
+
+def chunks(text: str) -> list[tuple[int, str]]:
+    """The text cut at each line opening with ``@``: (first line, text)."""
+    starts = [m.start() for m in ENTRY_LINE_RE.finditer(text)]
+    out = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        out.append((text.count("\n", 0, start) + 1, text[start:end]))
+    return out
+
+
+# -- Checking a parsed entry ------------------------------------------------------
 
 
 def ascii_words(text: str) -> list[str]:
@@ -38,12 +413,13 @@ def ascii_words(text: str) -> list[str]:
 
 
 def key_problem(entry: Entry) -> str | None:
-    """Why *entry*'s key breaks the convention, or None."""
+    """Why *entry*'s key breaks the convention, or None. A name or title with
+    no Latin letters cannot be checked against a key, which is ASCII."""
     match = KEY_RE.match(entry.key)
     if not match:
         return (
-            "key %r is not authoryearword: lowercase author, year (or 'nd' for no "
-            "date) and a word of the title, e.g. kim2022missile" % entry.key
+            "key %r is not authoryearword: write lowercase author, year (or 'nd' for no "
+            "date) and a word of the title, e.g. kim2022missile, %s" % (entry.key, KEY_FIX)
         )
     title_words = ascii_words(entry.fields.get("title", ""))
     people = entry.persons.get("author") or entry.persons.get("editor") or []
@@ -54,80 +430,347 @@ def key_problem(entry: Entry) -> str | None:
         allowed = {"".join(who[:n]) for n in range(1, len(who) + 1)} | set(who)
     else:
         allowed = {w for w in title_words if w not in STOP_WORDS}
-    if match["who"] not in allowed:
+    if allowed and match["who"] not in allowed:
         return (
             "key %r should begin with the first author's family name (or, with no "
-            "author, a word of the title), e.g. %r"
-            % (entry.key, sorted(allowed)[0] + match["year"] + match["word"])
+            "author, a word of the title): write %r, %s"
+            % (entry.key, sorted(allowed)[0] + match["year"] + match["word"], KEY_FIX)
         )
     year = apa.Date.of(entry).year
     if match["year"] != ("nd" if year is None else str(year)):
-        return "key %r has year %r but the entry's date gives %r" % (
+        return "key %r has year %r but the entry's date gives %r: write %r, %s" % (
             entry.key,
             match["year"],
             "nd" if year is None else str(year),
+            match["who"] + ("nd" if year is None else str(year)) + match["word"],
+            KEY_FIX,
         )
-    if not any(w.startswith(match["word"]) for w in title_words):
-        return "key %r should end with a word of the title" % entry.key
+    if title_words and not any(w.startswith(match["word"]) for w in title_words):
+        return "key %r should end with a word of the title: write e.g. %r, %s" % (
+            entry.key,
+            match["who"] + match["year"] + title_words[0],
+            KEY_FIX,
+        )
     return None
 
 
-def check_entries(text: str, entries: dict[str, Entry]) -> list[tuple[int, str]]:
-    """All problems of the bib file, as (line, message)."""
-    problems: list[tuple[int, str]] = []
-    lines: dict[str, int] = {}
-    for match in ENTRY_START_RE.finditer(text):
-        if match["type"].lower() in {"comment", "preamble", "string"}:
+def _decode(text: str) -> str:
+    """*text* as the style prints it, a backslash made by \\textbackslash
+    replaced by a stand-in."""
+    text = re.sub(r"\\textbackslash(\{\}|(?![A-Za-z]))", _SENTINEL, text)
+    return apa.plain(apa.decode(text))
+
+
+def text_problem(key: str, name: str, value: str) -> str | None:
+    """What the style would print wrongly in a text field, or None."""
+    bare_percent = re.search(r"(?<!\\)%", value.replace("\\\\", "  "))
+    if bare_percent:
+        return (
+            f"{key}: the {name} field has a bare %, which starts a LaTeX comment and "
+            "would hide the rest of the field: write \\%"
+        )
+    try:
+        shown = _decode(value)
+    except (PybtexError, ValueError):
+        shown = None  # a lone backslash at the end, for instance
+    if shown is not None and "\\" not in shown:
+        return None
+    commands = [m.group() for m in COMMAND_RE.finditer(value)]
+    culprit = next((c for c in commands if c in INSTEAD), None)
+    if culprit is None:
+        for command in commands:
+            try:
+                if "\\" in _decode(command + "{x}"):
+                    culprit = command
+                    break
+            except (PybtexError, ValueError):
+                culprit = command
+                break
+    if culprit is None or culprit == "\\":
+        return (
+            f"{key}: the {name} field has a backslash that starts no LaTeX command: "
+            "write \\textbackslash{} for a backslash"
+        )
+    instead = INSTEAD.get(
+        culprit,
+        "write the character itself, in UTF-8 (é, not \\'e, works too), "
+        "or \\textbackslash{} for a backslash",
+    )
+    return f"{key}: the {name} field has {culprit}, which would be printed as written: {instead}"
+
+
+def date_problem(entry: Entry, name: str) -> str | None:
+    raw = entry.fields.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        Date.parse(raw)
+    except DateError as err:
+        what = "a calendar date" if err.calendar else "a date"
+        return f"{entry.key}: {name} {raw!r} is not {what}: {err.fix}"
+    return None
+
+
+def pages_problem(key: str, pages: str) -> str | None:
+    if not PAGES_RE.match(pages.strip()):
+        return (
+            f"{key}: pages {pages!r} is not a page or a range of pages: write the first "
+            "and last page, 65--85, or one page, 65"
+        )
+    numbers = re.findall(r"\d+", pages)
+    if len(numbers) == 2 and int(numbers[1]) < int(numbers[0]) and "," not in pages:
+        return f"{key}: pages {pages!r} ends before it begins: write the first page first"
+    return None
+
+
+def doi_problem(key: str, doi: str) -> str | None:
+    if DOI_RE.match(doi):
+        return None
+    bare = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+    if bare != doi and DOI_RE.match(bare):
+        return f"{key}: doi {doi!r} is a link, not a DOI: write only the DOI, {bare}"
+    return (
+        f"{key}: doi {doi!r} is not a DOI: write it as the work gives it, "
+        "10.prefix/suffix, e.g. 10.1080/24761028.2015.11869104"
+    )
+
+
+def url_problem(key: str, url: str) -> str | None:
+    parts = urllib.parse.urlsplit(url)
+    if "\\" in url:
+        return (
+            f"{key}: url {url!r} has a backslash: write the address exactly as the "
+            "browser shows it, without LaTeX escapes"
+        )
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
+        return (
+            f"{key}: url {url!r} is not a web address: write it in full, as the browser "
+            "shows it, beginning with https://"
+        )
+    return None
+
+
+def entry_problems(entry: Entry, raw: RawEntry) -> tuple[list[Problem], bool]:
+    """The problems of one parsed entry, and whether the style can format it."""
+    problems: list[Problem] = []
+    key = entry.key
+    kind = entry.type.lower()
+
+    def at(name: str) -> int:
+        return raw.fields.get(name, raw.line)
+
+    def add(name: str, message: str | None, subtype: str = "field") -> None:
+        if message:
+            problems.append(Problem(at(name), message, subtype))
+
+    formattable = True
+    if kind not in apa.KNOWN_TYPES:
+        formattable = False
+    elif "title" not in entry.fields:
+        add("", f"{key}: no title: add title = {{...}}, as the work gives it")
+        formattable = False
+    elif kind in REQUIRED and not any(entry.fields.get(f) for f in REQUIRED[kind][0]):
+        names, fix = REQUIRED[kind]
+        add("", f"{key}: @{kind} needs a {names[0]} field: {fix}")
+        formattable = False
+    for name in DATE_FIELDS:
+        if name == "year" and entry.fields.get("date"):
             continue
-        line = text.count("\n", 0, match.start("key")) + 1
-        if match["key"] in lines:
-            problems.append(
-                (
-                    line,
-                    "key %r is used twice (first at line %d): give each "
-                    "work one entry" % (match["key"], lines[match["key"]]),
-                )
-            )
-        else:
-            lines[match["key"]] = line
-    for key, entry in entries.items():
-        line = lines.get(key, 1)
+        message = date_problem(entry, name)
+        if message:
+            add(name, message)
+            formattable = False
+    for name in TEXT_FIELDS + PERSON_FIELDS:
+        value = entry.fields.get(name)
+        if value is None and name in PERSON_FIELDS:
+            people = entry.persons.get(name)
+            value = " and ".join(str(p) for p in people) if people else None
+        if value:
+            message = text_problem(key, name, value)
+            if message:
+                add(name, message, "text")
+                formattable = False
+    if entry.fields.get("pages"):
+        add("pages", pages_problem(key, entry.fields["pages"]))
+    if entry.fields.get("doi"):
+        add("doi", doi_problem(key, entry.fields["doi"]))
+    if entry.fields.get("url"):
+        add("url", url_problem(key, entry.fields["url"]))
+    if formattable:
+        # the style's own verdict, for what the checks above do not know
         try:
-            apa.Date.of(entry, "urldate")
+            apa.label_works([entry])
             apa.format_reference(entry, "")
         except apa.BibEntryError as err:
-            problems.append((line, str(err)))
+            add("", str(err))
+            formattable = False
+    elif kind not in apa.KNOWN_TYPES:
+        try:
+            apa.format_reference(entry, "")
+        except apa.BibEntryError as err:
+            add("", str(err))
+    if formattable:
+        add("", key_problem(entry), "key")
+    return problems, formattable
+
+
+# -- Reading the files -------------------------------------------------------------
+
+
+@dataclass
+class ReadResult:
+    """What reading the bib files gave: the sound entries, and every problem."""
+
+    data: BibliographyData
+    keys: dict[Path, dict[str, None]]
+    problems: list[tuple[str, Problem]]
+    withheld: set[str]
+
+
+def read_bibfiles(paths: list[Path], encoding: str) -> ReadResult:
+    parser = Parser(encoding)
+    macros: set[str] = set()
+    result = ReadResult(parser.data, {}, [], set())
+    first_seen: dict[str, tuple[Path, int]] = {}
+    for path in paths:
+        keys: dict[str, None] = {}
+        result.keys[path] = keys
+        raw_bytes = path.read_bytes()
+        try:
+            text = raw_bytes.decode(encoding)
+        except UnicodeDecodeError as err:
+            line = raw_bytes.count(b"\n", 0, err.start) + 1
+            result.problems.append(
+                (
+                    str(path),
+                    Problem(
+                        line,
+                        f"this file is not {encoding} text (byte {raw_bytes[err.start]:#x}): "
+                        "save it as UTF-8",
+                        "syntax",
+                    ),
+                )
+            )
             continue
-        problem = key_problem(entry)
-        if problem:
-            problems.append((line, problem))
-    return problems
+
+        def report(problem: Problem, where: Path = path) -> None:
+            result.problems.append((str(where), problem))
+
+        for first_line, chunk in chunks(text):
+            scanner = EntryScanner(chunk, first_line, macros)
+            try:
+                raw = scanner.scan()
+            except BibSyntaxError as err:
+                report(Problem(err.line, err.message, "syntax"))
+                if scanner.key:
+                    result.withheld.add(scanner.key)
+                continue
+            if raw is not None:
+                seen = first_seen.get(raw.key.lower())
+                if seen is not None:
+                    where = f"line {seen[1]}" if seen[0] == path else f"{seen[0].name}:{seen[1]}"
+                    report(
+                        Problem(
+                            raw.line,
+                            f"key {raw.key!r} is used twice (first at {where}): give each "
+                            "work one entry, under its own key",
+                            "duplicate",
+                        )
+                    )
+                    continue
+                first_seen[raw.key.lower()] = (path, raw.line)
+            before = set(parser.data.entries)
+            if raw is None and chunk.lstrip()[1:].lower().startswith("comment"):
+                continue
+            try:
+                parser.parse_string(chunk[: scanner.end])
+            except PybtexError as err:
+                # the scan lets through what pybtex refuses only in rare cases
+                # (a name with too many commas): its message, at the entry
+                message = str(err).split(":", 1)[-1].strip() if "line" in str(err) else str(err)
+                who = f"{raw.key}: " if raw else ""
+                report(
+                    Problem(
+                        raw.line if raw else first_line,
+                        f"{who}{message}: correct the entry, as in the README's examples",
+                        "syntax",
+                    )
+                )
+                if raw:
+                    result.withheld.add(raw.key)
+                    parser.data.entries.pop(raw.key, None)
+                continue
+            if raw is None:
+                continue
+            for key in set(parser.data.entries) - before:
+                problems, formattable = entry_problems(parser.data.entries[key], raw)
+                for problem in problems:
+                    report(problem)
+                if formattable:
+                    keys[key] = None
+                else:
+                    result.withheld.add(key)
+                    del parser.data.entries[key]
+    return result
 
 
-def check_bibfile(app: Sphinx) -> None:
+# -- Sphinx ------------------------------------------------------------------------
+
+
+class BibFileDomain(Domain):
+    """The problems found in the bib files, kept until one of them changes."""
+
+    name = "bibfile"
+    label = "Bib file checks"
+    data_version = 1
+    initial_data: dict[str, Any] = {"problems": []}
+
+    def clear_doc(self, docname: str) -> None:
+        pass  # the problems belong to the bib files, not to a document
+
+    def merge_domaindata(self, docnames: Any, otherdata: dict) -> None:
+        pass  # set in the main process at builder-inited, never by a reader
+
+    def resolve_any_xref(self, *args: Any) -> list:
+        return []
+
+
+def read_and_check(app: Sphinx) -> None:
+    """Before sphinxcontrib-bibtex: parse the bib files if they changed, hand it
+    the sound entries, and report every problem at its line."""
     env = app.env
-    cache = getattr(env, "peninsula_bib_problems", None)
-    changed = getattr(env, "peninsula_changed_keys", set())
-    if cache is None or changed:
-        cache = []
-        entries = bib_entries(env)
-        bibdata = bib_data(env)
-        for path, bibfile in bibdata.bibfiles.items():
-            text = path.read_text(encoding=bibdata.encoding or "utf-8-sig")
-            own = {key: entries[key] for key in bibfile.keys}
-            cache += [(str(path), line, msg) for line, msg in check_entries(text, own)]
-        env.peninsula_bib_problems = cache  # type: ignore[attr-defined]
-    for path, line, message in cache:
-        logger.warning(message, location=f"{path}:{line}", type="bibfile", subtype="convention")
+    cite = env.get_domain("cite")
+    ours = env.get_domain("bibfile")
+    paths = [(Path(app.confdir) / name).resolve() for name in app.config.bibtex_bibfiles or []]
+    encoding = app.config.bibtex_encoding
+    if not paths or not all(p.is_file() for p in paths):
+        return  # sphinxcontrib-bibtex reports a missing file
+    if is_bibdata_outdated(cite.data["bibdata"], paths, encoding):
+        mtimes = {path: get_mtime(path) for path in paths}
+        result = read_bibfiles(paths, encoding)
+        cite.data["bibdata"] = BibData(
+            encoding=encoding,
+            bibfiles={path: BibFile(mtime=mtimes[path], keys=result.keys[path]) for path in paths},
+            data=result.data,
+        )
+        ours.data["problems"] = [
+            (where, p.line, p.message, p.subtype) for where, p in result.problems
+        ]
+        citations = cast(CitationsDomain, env.get_domain("citations"))
+        citations.data["withheld"] = sorted(result.withheld)
+    for where, line, message, subtype in ours.data["problems"]:
+        logger.warning(message, location=f"{where}:{line}", type="bibfile", subtype=subtype)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.citations")
-    # after peninsula.citations has noted which entries changed (600)
-    app.connect("builder-inited", check_bibfile, priority=700)
+    app.add_domain(BibFileDomain)
+    # before sphinxcontrib-bibtex reads the files (500), which then finds its
+    # cache up to date
+    app.connect("builder-inited", read_and_check, priority=450)
     return {
-        "version": "1.0",
-        "env_version": 1,
+        "version": "2.0",
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

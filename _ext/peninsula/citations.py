@@ -104,17 +104,25 @@ def backlinks(ids: list[str]) -> nodes.inline:
 
 
 class CitationsDomain(Domain):
-    """Which document cites which keys, and the digest of every bib entry."""
+    """Which document cites which keys, the digest of every bib entry, and the
+    keys whose entries peninsula.bibfile withheld."""
 
     name = "citations"
     label = "Citations of the corpus"
-    data_version = 1
-    initial_data: dict[str, Any] = {"cited": {}, "digests": {}}
+    data_version = 2
+    initial_data: dict[str, Any] = {"cited": {}, "digests": {}, "withheld": []}
 
     @property
     def cited(self) -> dict[str, list[str]]:
         """docname -> keys it cites, in order of first citation."""
         return self.data["cited"]
+
+    @property
+    def withheld(self) -> list[str]:
+        """Keys of refs.bib whose entry has a mistake that keeps the style from
+        formatting it; peninsula.bibfile reports it at its line and does not
+        hand the entry on, and a citation of it is not reported a second time."""
+        return self.data.setdefault("withheld", [])
 
     def clear_doc(self, docname: str) -> None:
         self.cited.pop(docname, None)
@@ -126,6 +134,10 @@ class CitationsDomain(Domain):
 
     def resolve_any_xref(self, *args: Any) -> list:
         return []
+
+
+def citations_domain(env: BuildEnvironment) -> CitationsDomain:
+    return cast(CitationsDomain, env.get_domain("citations"))
 
 
 def bib_data(env: BuildEnvironment) -> BibData:
@@ -177,6 +189,8 @@ def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
     """Note the keys this document cites, check them, add its References section."""
     env = app.env
     entries = bib_entries(env)
+    domain = cast(CitationsDomain, env.get_domain("citations"))
+    withheld = set(domain.withheld)
     keys: dict[str, None] = {}
     for node in doctree.findall(addnodes.pending_xref):
         if node.get("refdomain") != "cite":
@@ -203,7 +217,7 @@ def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
             )
             continue
         for target in targets:
-            if target.key not in entries:
+            if target.key not in entries and target.key not in withheld:
                 close = difflib.get_close_matches(target.key, entries, n=1)
                 hint = (
                     f"did you mean {close[0]!r}?"
@@ -219,7 +233,6 @@ def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
                     subtype="unknown_key",
                 )
             keys.setdefault(target.key, None)
-    domain = cast(CitationsDomain, env.get_domain("citations"))
     if not keys:
         domain.cited.pop(env.docname, None)
         return
@@ -291,9 +304,10 @@ class ResolveCitations(SphinxPostTransform):
                     keys.setdefault(target.key, None)
         works = [entries[key] for key in keys]
         result = format_works(works, "references", placeholder or docname)
-        if result is None:
-            return
-        labels, formatted = result
+        # a list that cannot be formatted has been reported: its citations
+        # still become text and its placeholder goes, so that nothing else
+        # (sphinxcontrib-bibtex's resolver, a writer) fails on them again
+        labels, formatted = result if result is not None else ({}, {})
         introduced: set[str] = set()
         for xref in xrefs:
             cited = [
@@ -320,7 +334,12 @@ class ResolveCitations(SphinxPostTransform):
             xref.replace_self(inline)
         if placeholder is not None:
             placeholder.replace_self(
-                reference_entries(works, labels, formatted, classes=["reference-list"])
+                reference_entries(
+                    [w for w in works if w.key in formatted],
+                    labels,
+                    formatted,
+                    classes=["reference-list"],
+                )
             )
 
 
