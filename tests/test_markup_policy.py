@@ -1,4 +1,5 @@
-"""Raw HTML and script links are refused (peninsula.markup_policy)."""
+"""Raw HTML, script links and pictures without alt text are refused at their
+line (peninsula.markup_policy, with peninsula.strict's true lines)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,50 @@ from pathlib import Path
 import pytest
 from conftest import warnings_of
 
-RAW = (
-    "raw HTML is not allowed in the corpus: write Markdown instead (an image is "
-    "![alt text](path), a link is [text](https://...)) [markup.raw]"
-)
+FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](https://...))"
+
+
+def raw(what: str, fix: str = FIX) -> str:
+    return f"raw {what} is not allowed in the corpus: {fix} [markup.raw]"
+
+
+def scheme(name: str) -> str:
+    return (
+        f"link scheme '{name}:' is not allowed: link to an http(s) address or a page "
+        "of the corpus [markup.link]"
+    )
 
 
 @pytest.mark.sphinx("html", testroot="markup")
-def test_raw_html_and_script_links_are_refused(app):
+def test_raw_html_and_script_links_are_refused_at_their_line(app):
     app.build()
     source = Path(app.srcdir) / "index.md"
     assert warnings_of(app) == [
-        f"{source}:5: WARNING: {RAW}",
-        f"{source}:7: WARNING: {RAW}",
-        f"{source}:7: WARNING: {RAW}",
-        f"{source}:9: WARNING: {RAW}",
-        f"{source}:14: WARNING: link scheme 'javascript:' is not allowed: link to an http(s) "
-        "address or a page of the corpus [markup.link]",
+        f"{source}:5: WARNING: {raw('HTML (<script>)')}",
+        # <b>bold</b> is one mistake, one message
+        f"{source}:7: WARNING: {raw('HTML (<b>)')}",
+        f"{source}:9: WARNING: {raw('HTML (<iframe>)')}",
+        f"{source}:21: WARNING: {raw('HTML (<a> with an event handler onclick=)')}",
+        f"{source}:22: WARNING: {raw('HTML (<iframe>)')}",
+        f"{source}:27: WARNING: "
+        + raw("HTML (an HTML comment)", "write a comment as a line starting with %"),
+        f"{source}:14: WARNING: {scheme('javascript')}",
+        f"{source}:20: WARNING: {scheme('vbscript')}",  # autolink
+        f"{source}:7: WARNING: {scheme('javascript')}",
+        f"{source}:19: WARNING: {scheme('javascript')}",  # inline, 3rd line of its paragraph
+        f"{source}:20: WARNING: {scheme('data')}",  # reference-style
+        f"{source}:23: WARNING: {scheme('data')}",
+        f"{source}:34: WARNING: {scheme('javascript')}",  # inside a directive
+        f"{source}:22: WARNING: image 'map.png' has no alt text: say what it shows for "
+        "readers who cannot see it, ![a map of the Northern Limit Line](map.png) [markup.alt]",
     ]
     page = (Path(app.outdir) / "index.html").read_text()
-    for forbidden in ("<script>alert", "<b>bold", "<iframe", 'href="javascript:'):
+    for forbidden in ("<script>alert", "<b>bold", "<iframe", "onclick", "javascript:", "data:"):
         assert forbidden not in page
-    assert "rst link" in page  # the link text stays, as plain text
+    # nothing is shown as Markdown source either
+    assert "](javascript" not in page and "[bad]" not in page
+    assert "rst link" in page and "a script" in page  # the link text stays, as plain text
+    # what is Markdown passes: a hard break, http(s) and mailto links, a described image
+    assert "<br />" in page
+    assert 'href="https://example.org"' in page and 'href="mailto:editors' in page
+    assert 'alt="a map"' in page

@@ -1,2 +1,2 @@
-extensions = ["myst_parser", "peninsula.markup_policy"]
+extensions = ["myst_parser", "peninsula.markup_policy", "peninsula.strict"]
 exclude_patterns = ["_build"]
