@@ -1,19 +1,22 @@
 # Peninsula Papers. `make help` lists the targets; anything else (linkcheck,
-# epub, ...) goes to `sphinx-build -M`. Builds are strict everywhere.
+# epub, ...) goes to `sphinx-build -M`. Builds are strict everywhere, and go
+# through tools/build.py: Sphinx writes into $(BUILDDIR)/.staging, and only a
+# build that succeeded is published to $(BUILDDIR)/html, latex, ...
 
 PYTHON      ?= python3
 VENV        ?= .venv
 BUILDDIR    ?= _build
 SPHINXOPTS  ?= -W --keep-going -n
 BIN         := $(VENV)/bin
-SPHINXBUILD := $(BIN)/sphinx-build
+# build into the staging folder, publish only what built
+BUILD       := $(BIN)/python tools/build.py --builddir $(BUILDDIR)
 STAMP       := $(VENV)/.installed
 # npm ci writes this file: node_modules is current when it is newer than the lock
 NODE_STAMP  := node_modules/.package-lock.json
 PORT        ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html latexpdf site livehtml serve test check clean
+.PHONY: help venv lock html latexpdf site livehtml serve test check clean
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
@@ -23,28 +26,30 @@ $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python 3.11 or newer is needed; run with PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes -r requirements.txt
 	touch $@
 
 venv: $(STAMP) ## create .venv with the pinned Python dependencies
 
+lock: $(STAMP) ## regenerate requirements.txt (pins and hashes) from requirements.in
+	tools/lock.sh
+
 html: $(STAMP) ## build the website into _build/html
-	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS)
+	$(BUILD) html $(SPHINXOPTS)
 
 latexpdf: $(STAMP) ## build the PDF edition and one PDF per essay into _build/latex (needs TeX Live)
 	tools/system-deps.sh pdf
-	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS)
+	$(BUILD) latexpdf $(SPHINXOPTS)
 
+# the HTML build copies the PDFs just published in _build/latex
 site: $(STAMP) ## the site to publish: the PDFs, then the website carrying them in pdf/
 	tools/system-deps.sh pdf
-	$(SPHINXBUILD) -M latexpdf . $(BUILDDIR) $(SPHINXOPTS)
-	$(SPHINXBUILD) -M html . $(BUILDDIR) $(SPHINXOPTS)
+	$(BUILD) latexpdf $(SPHINXOPTS)
+	$(BUILD) html $(SPHINXOPTS)
 
-livehtml: $(STAMP) ## serve the site at http://127.0.0.1:8000, rebuilt on every save
-	$(BIN)/sphinx-autobuild . $(BUILDDIR)/html $(SPHINXOPTS) --host 127.0.0.1 --port 8000 \
-	  --ignore '*/.venv/*' --ignore '*/tests/*' --ignore '*/.git/*' --ignore '*/_generated/*' \
-	  --ignore '*/topics/*' --ignore '*/authors/*' \
-	  --watch _ext
+livehtml: $(STAMP) ## serve the last good site at http://127.0.0.1:8000, rebuilt on every save
+	$(BIN)/python tools/live.py --builddir $(BUILDDIR) --port $(PORT) $(SPHINXOPTS)
 
 serve: ## serve the last build at http://127.0.0.1:8000 (search needs a server, not file://)
 	@test -f $(BUILDDIR)/html/index.html || { echo "nothing built yet: run make html first"; exit 1; }
@@ -60,9 +65,12 @@ test: $(STAMP) ## install what the tests need (TeX Live, Chromium, Node), then r
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
-check: $(STAMP) ## lint and format-check the Python code
+# the editor's lint reads the project into its own doctrees, so `make html` never waits on it
+check: $(STAMP) ## ruff, then the editor's lint (report in _build/lint); STRICT=1: uncited paragraphs fail
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sphinx-build -b lint . $(BUILDDIR)/lint -d $(BUILDDIR)/lint/.doctrees $(SPHINXOPTS) \
+	  -D peninsula_lint_strict=$(or $(STRICT),0)
 
 clean: ## remove everything built (keeps .venv)
 	rm -rf $(BUILDDIR) _generated topics authors
@@ -70,4 +78,4 @@ clean: ## remove everything built (keeps .venv)
 Makefile requirements.txt package.json package-lock.json: ;
 
 %: $(STAMP)
-	$(SPHINXBUILD) -M $@ . $(BUILDDIR) $(SPHINXOPTS)
+	$(BUILD) $@ $(SPHINXOPTS)

@@ -10,6 +10,19 @@ longer makes are removed. After an incremental build that is a handful of
 files, so publishing takes a moment. When the build failed, nothing is copied,
 and the message says that the published folder was left alone.
 
+Why not swap whole folders: the staging folder must stay, for the next build to
+be incremental, so a whole-folder swap would copy every file on every build;
+and hard links would let the next build rewrite the published files in place
+(Sphinx truncates and rewrites the file it updates), so a failed build could
+still reach readers. One rename per changed file is what stays fast.
+
+An HTML build carries the PDFs that are published (``_build/latex``), never
+those of a LaTeX build that failed in the staging folder: it is told where
+they are with ``-D peninsula_pdf_dir=...`` (peninsula.pdfs).
+
+Two builds never share the staging folder at once (``make livehtml`` and a
+``make html`` in another terminal): the second waits for the first.
+
     python tools/build.py BUILDER [--srcdir DIR] [--builddir DIR] [SPHINX OPTIONS...]
 
 BUILDER is any ``sphinx-build -M`` target: html, latexpdf, epub, linkcheck...
@@ -18,34 +31,52 @@ BUILDER is any ``sphinx-build -M`` target: html, latexpdf, epub, linkcheck...
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 STAGING = ".staging"
+#: held while a build uses the staging folder
+LOCK = ".staging.lock"
 #: the folder `sphinx-build -M` writes each target to, when not its own name
 OUTPUT_OF = {"latexpdf": "latex", "latexpdfja": "latex", "info": "texinfo"}
 #: what an HTML build copies from the published PDFs (peninsula.pdfs)
 PDF_DIR_SETTING = "peninsula_pdf_dir"
+#: names a publication in progress leaves beside its target, until its rename
+TEMPORARY_PREFIX = ".publish-"
 
 
 def same(a: Path, b: Path) -> bool:
-    """Whether *b* already holds what *a* holds: same size, then same bytes."""
+    """Whether *b* already holds what *a* holds.
+
+    A file the build did not write keeps the size and modification time that
+    publishing copied with it, so those two settle most files without reading
+    them; a file written again with the same bytes is read once, then given
+    the staged file's time so that the next build need not read it again.
+    """
     try:
-        if a.stat().st_size != b.stat().st_size:
-            return False
+        sa, sb = a.stat(), b.stat()
     except FileNotFoundError:
         return False
+    if sa.st_size != sb.st_size:
+        return False
+    if sa.st_mtime_ns == sb.st_mtime_ns:
+        return True
     with a.open("rb") as fa, b.open("rb") as fb:
         while True:
             chunk = fa.read(1 << 16)
             if chunk != fb.read(1 << 16):
                 return False
             if not chunk:
-                return True
+                break
+    os.utime(b, ns=(sb.st_atime_ns, sa.st_mtime_ns))
+    return True
 
 
 def publish(staged: Path, published: Path) -> tuple[int, int]:
@@ -68,7 +99,7 @@ def publish(staged: Path, published: Path) -> tuple[int, int]:
             continue
         # a temporary file beside the target, then one rename: a reader never
         # meets a half-written file
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".publish-")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
         os.close(handle)
         shutil.copy2(source, temporary)
         os.replace(temporary, target)
@@ -83,8 +114,29 @@ def publish(staged: Path, published: Path) -> tuple[int, int]:
     return copied, removed
 
 
+def hold_staging(builddir: Path):
+    """Take the staging folder's lock, waiting for a build that holds it; the
+    returned file keeps it until it is closed (or the process ends)."""
+    builddir.mkdir(parents=True, exist_ok=True)
+    lock = (builddir / LOCK).open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting for another build in {builddir / STAGING} to finish", file=sys.stderr)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def sphinx_command(args: argparse.Namespace, staging: Path, options: list[str]) -> list[str]:
+    command = [sys.executable, "-m", "sphinx", "-M", args.builder, str(args.srcdir), str(staging)]
+    # the PDFs a website carries are those readers already have (peninsula.pdfs);
+    # the setting changes no page, so other builders ignore it
+    pdfs = (args.builddir / OUTPUT_OF["latexpdf"]).resolve()
+    return command + options + ["-D", f"{PDF_DIR_SETTING}={pdfs}"]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("builder")
     parser.add_argument("--srcdir", type=Path, default=Path("."))
     parser.add_argument("--builddir", type=Path, default=Path("_build"))
@@ -92,20 +144,34 @@ def main(argv: list[str] | None = None) -> int:
     output = OUTPUT_OF.get(args.builder, args.builder)
     staging = args.builddir / STAGING
     published = args.builddir / output
-    command = [sys.executable, "-m", "sphinx", "-M", args.builder, str(args.srcdir), str(staging)]
-    command += sphinx_options
-    if args.builder in ("html", "dirhtml"):
-        # the PDFs an HTML build carries are those readers already have
-        command += ["-D", f"{PDF_DIR_SETTING}={(args.builddir / 'latex').resolve()}"]
-    result = subprocess.run(command, check=False)
-    if result.returncode != 0:
+    command = sphinx_command(args, staging, sphinx_options)
+    try:
+        with hold_staging(args.builddir):
+            result = subprocess.run(command, check=False)
+            if result.returncode != 0:
+                print(
+                    f"build failed: nothing was published; {published} is as it was "
+                    "before this build",
+                    file=sys.stderr,
+                )
+                return result.returncode
+            start = time.perf_counter()
+            # Ctrl-C now would leave some files new and some old: finish first
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                copied, removed = publish(staging / output, published)
+            finally:
+                signal.signal(signal.SIGINT, previous)
+    except KeyboardInterrupt:
         print(
-            f"build failed: nothing was published; {published} is as it was before this build",
-            file=sys.stderr,
+            f"build interrupted: nothing was published; {published} is as it was", file=sys.stderr
         )
-        return result.returncode
-    copied, removed = publish(staging / output, published)
-    print(f"published {published}: {copied} files written, {removed} removed")
+        return 130
+    except OSError as err:
+        print(f"could not publish {published}: {err}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    print(f"published {published}: {copied} files written, {removed} removed in {seconds:.2f} s")
     return 0
 
 

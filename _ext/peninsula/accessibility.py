@@ -15,11 +15,17 @@ The HTML translator below adds the level to toctree captions and writes a
 section's ids on its heading instead of on the ``<section>``; every link to
 ``#id`` still lands on the section's start. furo's template faults (its two
 ``<aside>`` landmarks share a name) are fixed in ``_templates/page.html``.
+
+It also gives every link that leaves the site (a DOI, a publisher's page, an
+ORCID record, the licence) ``rel="noopener noreferrer"``: the page it opens
+gets no handle on ours (``window.opener``) and no address of the essay the
+reader came from (peninsula.security has the rest of the site's policy).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx import addnodes
@@ -30,6 +36,15 @@ if TYPE_CHECKING:
 
 #: the level of a toctree caption: below the page's h1, as the sidebar is
 CAPTION_LEVEL = 2
+#: what a link off the site carries
+EXTERNAL_REL = ("noopener", "noreferrer")
+
+
+def is_external(uri: str) -> bool:
+    """A link to another site: an absolute http(s) address, or one without
+    a scheme (``//host/path``)."""
+    parts = urlsplit(uri)
+    return parts.scheme in ("http", "https") or (not parts.scheme and bool(parts.netloc))
 
 
 class AccessibleHTMLTranslator(HTML5Translator):
@@ -42,6 +57,12 @@ class AccessibleHTMLTranslator(HTML5Translator):
             self.body[index] = self.body[index].replace(
                 'role="heading"', f'role="heading" aria-level="{CAPTION_LEVEL}"', 1
             )
+
+    def visit_reference(self, node: nodes.reference) -> None:
+        if not node.get("internal") and is_external(node.get("refuri", "")):
+            rel = str(node.get("rel", "")).split()
+            node["rel"] = " ".join(rel + [r for r in EXTERNAL_REL if r not in rel])
+        super().visit_reference(node)
 
     def visit_section(self, node: nodes.section) -> None:
         self.section_level += 1

@@ -1,0 +1,153 @@
+"""Publishing only what built (tools/build.py, tools/live.py, the Makefile):
+every build target goes through the staging folder, a rebuild publishes only
+what changed and keeps the builds incremental, the website carries the PDFs
+that are published, and `make livehtml` keeps serving the last good site while
+a broken one shows its errors."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from gates import REPO, STRICT, messages, staged_build, tree_digest
+
+PUBLISHED = re.compile(r"published \S+: (\d+) files written, (\d+) removed")
+
+
+def make_dry_run(target: str) -> list[str]:
+    """The commands `make TARGET` would run, in order."""
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", target], capture_output=True, text=True, cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if "sphinx" in line or "build.py" in line]
+
+
+def test_every_build_target_goes_through_the_staging_folder():
+    for target, builders in [
+        ("html", ["html"]),
+        ("latexpdf", ["latexpdf"]),
+        ("site", ["latexpdf", "html"]),  # the PDFs first: the website carries them
+        ("linkcheck", ["linkcheck"]),
+    ]:
+        commands = make_dry_run(target)
+        assert [c.split("tools/build.py --builddir _build ")[1].split()[0] for c in commands] == (
+            builders
+        ), commands
+        assert all("-W --keep-going -n" in c for c in commands)
+    live = subprocess.run(["make", "-n", "livehtml"], capture_output=True, text=True, cwd=REPO)
+    assert "tools/live.py" in live.stdout and "-W --keep-going -n" in live.stdout
+
+
+def test_a_rebuild_publishes_only_what_changed(broken_copy):
+    published = broken_copy / "_build" / "html"
+    # a copied project is read again in full (its paths changed), and the first
+    # rebuild after a full one rewrites Sphinx's own searchindex.js (unused: the
+    # search is Pagefind's), which drops the glossary's index entries: settle both
+    for _ in range(2):
+        assert staged_build(broken_copy).returncode == 0
+    before = tree_digest(published)
+    result = staged_build(broken_copy)
+    assert result.returncode == 0, result.stderr
+    assert PUBLISHED.search(result.stdout).groups() == ("0", "0"), result.stdout
+    assert tree_digest(published) == before
+    essay = broken_copy / "articles" / "the-line.md"
+    essay.write_text(essay.read_text().replace("runs between", "runs far out between"))
+    result = staged_build(broken_copy, "html")
+    assert result.returncode == 0, result.stderr
+    written = int(PUBLISHED.search(result.stdout).group(1))
+    after = tree_digest(published)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert "articles/the-line.html" in changed
+    assert 0 < written == len(changed) < len(after) / 2
+    # the staging folder stays, so the next build is incremental
+    assert (broken_copy / "_build" / ".staging" / "doctrees" / "environment.pickle").is_file()
+    assert not list(published.rglob(".publish-*"))
+
+
+def test_the_website_carries_the_published_pdfs_not_a_failed_builds(broken_copy):
+    latex = broken_copy / "_build" / "latex"
+    staged = broken_copy / "_build" / ".staging" / "latex"
+    latex.mkdir()
+    staged.mkdir(parents=True)
+    for name in ("peninsula-papers.pdf", "the-line.pdf"):
+        (latex / name).write_bytes(b"%PDF published " + name.encode())
+        (staged / name).write_bytes(b"%PDF from a failed build")
+    result = staged_build(broken_copy)
+    assert result.returncode == 0, result.stderr
+    pdf = broken_copy / "_build" / "html" / "pdf"
+    assert (pdf / "the-line.pdf").read_bytes() == b"%PDF published the-line.pdf"
+    assert (pdf / "peninsula-papers.pdf").read_bytes() == b"%PDF published peninsula-papers.pdf"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, seconds: float = 10) -> bytes:
+    """The body at *url*, once the server answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read()
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+        except urllib.error.URLError as err:
+            if not isinstance(err.reason, ConnectionRefusedError) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+def wait_for(output: Path, text: str, start: int, seconds: float = 90) -> str:
+    """Wait until the live server's output, after *start*, holds *text*."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        seen = output.read_text(errors="replace")[start:]
+        if text in seen:
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"no {text!r} in {seconds} s; the live server said:\n{seen}")
+
+
+def test_livehtml_keeps_the_last_good_site_and_shows_the_errors(broken_copy, tmp_path):
+    port = free_port()
+    output = tmp_path / "live.log"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), PYTHONUNBUFFERED="1")
+    command = [sys.executable, str(REPO / "tools" / "live.py"), "--srcdir", str(broken_copy)]
+    command += ["--port", str(port), *STRICT]
+    with output.open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_for(output, f"serving {broken_copy / '_build' / 'html'}", 0)
+        site = f"http://127.0.0.1:{port}"
+        good = get(f"{site}/articles/the-line.html")
+        # the reload script is a file, which the site's policy lets run
+        assert b'<script src="/_live/reload.js" defer></script>' in good
+        assert b"location.reload" in get(f"{site}/_live/reload.js")
+        essay = broken_copy / "articles" / "the-line.md"
+        text = essay.read_text()
+        mark = len(output.read_text(errors="replace"))
+        essay.write_text(text.replace("{cite:p}`kim2022missile`", "{cite:p}`kim2022misile`"))
+        seen = wait_for(output, "still serving the last good site", mark)
+        assert "unknown citation key 'kim2022misile'" in seen
+        assert "Traceback" not in seen
+        assert get(f"{site}/articles/the-line.html") == good
+        mark = len(output.read_text(errors="replace"))
+        essay.write_text(text.replace("runs between", "runs far out between"))
+        wait_for(output, "published", mark)
+        assert b"runs far out between" in get(f"{site}/articles/the-line.html")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert messages(staged_build(broken_copy), broken_copy) == []
