@@ -45,6 +45,9 @@ extensions = [
     "peninsula.previews",
     "peninsula.search",
     "peninsula.accessibility",
+    "peninsula.lint",
+    "peninsula.strict",
+    "peninsula.security",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",

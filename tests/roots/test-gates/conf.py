@@ -52,6 +52,8 @@ extensions = [
     "peninsula.previews",
     "peninsula.search",
     "peninsula.accessibility",
+    "peninsula.strict",
+    "peninsula.security",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
