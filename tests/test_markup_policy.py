@@ -44,6 +44,9 @@ def test_raw_html_and_script_links_are_refused_at_their_line(app):
         f"{source}:34: WARNING: {scheme('javascript')}",  # inside a directive
         f"{source}:22: WARNING: image 'map.png' has no alt text: say what it shows for "
         "readers who cannot see it, ![a map of the Northern Limit Line](map.png) [markup.alt]",
+        # a picture from another site: every reader's browser would fetch it
+        f"{source}:37: WARNING: image address scheme 'https:' is not allowed: put the picture "
+        "beside the essay and give its path, ![what it shows](map.png) [markup.image]",
     ]
     page = (Path(app.outdir) / "index.html").read_text()
     for forbidden in ("<script>alert", "<b>bold", "<iframe", "onclick", "javascript:", "data:"):
@@ -55,3 +58,4 @@ def test_raw_html_and_script_links_are_refused_at_their_line(app):
     assert "<br />" in page
     assert 'href="https://example.org"' in page and 'href="mailto:editors' in page
     assert 'alt="a map"' in page
+    assert "example.org/map.png" not in page
