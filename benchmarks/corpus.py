@@ -51,6 +51,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# the check character of an ORCID iD, as the front matter's parser checks it
+sys.path.insert(0, str(REPO / "_ext"))
+from peninsula.frontmatter import orcid_check  # noqa: E402
 
 #: what "ours" takes from the repository, as it is: configuration, extensions,
 #: static files and every site page but the essays (templates/ is not built)
@@ -554,15 +557,6 @@ class Essay:
     def sentences(self) -> list[Sentence]:
         paragraphs = self.intro + [p for s in self.sections for p in s.paragraphs]
         return [s for p in paragraphs for s in p]
-
-
-def orcid_check(base: str) -> str:
-    """ISO 7064 11,2 check character of the 15 digits of an ORCID iD."""
-    total = 0
-    for char in base:
-        total = (total + int(char)) * 2
-    check = (12 - total % 11) % 11
-    return "X" if check == 10 else str(check)
 
 
 def make_authors(seed: int) -> list[dict[str, str]]:

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ANSI
+
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "tools" / "build.py"
 STRICT = ["-W", "--keep-going", "-n", "-q"]
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

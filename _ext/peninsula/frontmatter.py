@@ -358,16 +358,22 @@ def check_abstract(node: yaml.Node, ctx: _Context) -> str | None:
     return _text(node, "field 'abstract'", ctx, multiline=True)
 
 
+def orcid_check(base: str) -> str:
+    """The ISO 7064 11,2 check character, as ORCID defines it, of the first 15
+    digits of an iD."""
+    total = 0
+    for char in base:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
 def orcid_ok(orcid: str) -> bool:
-    """ISO 7064 11,2 check digit, as ORCID defines it."""
+    """An iD in ORCID's form whose last character is its check character."""
     if not ORCID_RE.match(orcid):
         return False
     digits = orcid.replace("-", "")
-    total = 0
-    for char in digits[:-1]:
-        total = (total + int(char)) * 2
-    check = (12 - total % 11) % 11
-    return digits[-1] == ("X" if check == 10 else str(check))
+    return digits[-1] == orcid_check(digits[:-1])
 
 
 AUTHOR_NEEDS_NAME = "each author needs a 'name': write '- name: Pronoy Chatterji'"
