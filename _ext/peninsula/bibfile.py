@@ -67,7 +67,7 @@ from sphinx.util import logging
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
 
 from . import apa
-from .citations import CitationsDomain
+from .citations import citations_domain
 from .dates import Date, DateError
 
 if TYPE_CHECKING:
@@ -756,7 +756,7 @@ def read_and_check(app: Sphinx) -> None:
         ours.data["problems"] = [
             (where, p.line, p.message, p.subtype) for where, p in result.problems
         ]
-        citations = cast(CitationsDomain, env.get_domain("citations"))
+        citations = citations_domain(env)
         citations.data["withheld"] = sorted(result.withheld)
     for where, line, message, subtype in ours.data["problems"]:
         logger.warning(message, location=f"{where}:{line}", type="bibfile", subtype=subtype)

@@ -13,13 +13,19 @@ from __future__ import annotations
 import hashlib
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .citations import ENTRY_ID, CitationsDomain, bib_entries, format_works, reference_entries
+from .citations import (
+    ENTRY_ID,
+    bib_entries,
+    citations_domain,
+    format_works,
+    reference_entries,
+)
 from .essays import doc_link
 
 if TYPE_CHECKING:
@@ -55,7 +61,7 @@ class FillCorpusBibliography(SphinxPostTransform):
     def formatted_list(self) -> nodes.container | None:
         """Every entry, formatted; kept beside the doctrees until refs.bib changes,
         since labelling and formatting thousands of entries is the costly part."""
-        digests = cast(CitationsDomain, self.env.get_domain("citations")).data["digests"]
+        digests = citations_domain(self.env).data["digests"]
         stamp = hashlib.sha1(repr(sorted(digests.items())).encode()).hexdigest()
         cache = Path(self.env.doctreedir) / "corpus-bibliography.pickle"
         try:
@@ -78,7 +84,7 @@ class FillCorpusBibliography(SphinxPostTransform):
         return box
 
     def add_cited_in(self, box: nodes.container) -> None:
-        cited = cast(CitationsDomain, self.env.get_domain("citations")).cited
+        cited = citations_domain(self.env).cited
         essays = self.env.get_domain("essays").essays  # type: ignore[attr-defined]
         citing: dict[str, list[str]] = {}
         for docname in sorted(cited):

@@ -161,7 +161,7 @@ def _digest(entry: Entry) -> str:
 
 def note_bib_changes(app: Sphinx) -> None:
     """Record which entries of refs.bib changed since the last build."""
-    domain = cast(CitationsDomain, app.env.get_domain("citations"))
+    domain = citations_domain(app.env)
     entries = bib_entries(app.env)
     new = {key: _digest(entry) for key, entry in entries.items()}
     old = domain.data["digests"]
@@ -177,7 +177,7 @@ def outdated_by_bib(
     keys: set[str] = getattr(env, "peninsula_changed_keys", set())
     if not keys:
         return []
-    domain = cast(CitationsDomain, env.get_domain("citations"))
+    domain = citations_domain(env)
     return [
         doc
         for doc, cited in domain.cited.items()
@@ -189,7 +189,7 @@ def collect_citations(app: Sphinx, doctree: nodes.document) -> None:
     """Note the keys this document cites, check them, add its References section."""
     env = app.env
     entries = bib_entries(env)
-    domain = cast(CitationsDomain, env.get_domain("citations"))
+    domain = citations_domain(env)
     withheld = set(domain.withheld)
     keys: dict[str, None] = {}
     for node in doctree.findall(addnodes.pending_xref):

@@ -501,7 +501,7 @@ class FillEssayLists(SphinxPostTransform):
 def _corpus_state(env: BuildEnvironment) -> tuple[dict, dict]:
     """What pages made from the whole corpus depend on: every essay's record
     and reading time (the essay lists show both), and every page's cited keys."""
-    cited = env.get_domain("citations").data["cited"]  # type: ignore[attr-defined]
+    cited = citations_domain(env).cited
     domain = essays_domain(env)
     minutes = domain.reading_minutes
     shown = {doc: (record, minutes.get(doc)) for doc, record in domain.essays.items()}

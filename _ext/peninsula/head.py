@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import html
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pybtex.database import Entry
 
 from . import apa
-from .citations import CitationsDomain, bib_entries
+from .citations import bib_entries, citations_domain
 from .cite import full_title
 from .dates import Date
 from .essays import Essay, essays_domain
@@ -211,7 +211,7 @@ def add_head_tags(
     if record is None or doctree is None:
         return
     entries = bib_entries(app.env)
-    domain = cast(CitationsDomain, app.env.get_domain("citations"))
+    domain = citations_domain(app.env)
     cited = [entries[key] for key in domain.cited.get(pagename, []) if key in entries]
     source = entries.get(record.source) if record.source else None
     image_url = ""

@@ -76,7 +76,7 @@ from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from .bibfile import ENTRY_START_RE
-from .citations import REFERENCES_ID, CitationsDomain, bib_data
+from .citations import REFERENCES_ID, bib_data, citations_domain
 from .cite import CITE_ID
 from .essays import essays_domain
 
@@ -230,7 +230,7 @@ def xref_targets(builder: LintBuilder) -> tuple[set[str], set[str]]:
 
 def uncited_entries(builder: LintBuilder) -> Iterator[Finding]:
     cited: set[str] = set()
-    domain = cast(CitationsDomain, builder.env.get_domain("citations"))
+    domain = citations_domain(builder.env)
     for keys in domain.cited.values():
         cited.update(keys)
     bibdata = bib_data(builder.env)
