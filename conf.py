@@ -13,7 +13,11 @@ sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 # -- Project -----------------------------------------------------------------
 
 project = "Peninsula Papers"
-author = "The editors of Peninsula Papers"
+# The editors: credited as the editors of every edition, and as the group
+# author of an edition whose original is unsigned (APA 7, 9.11), in the head
+# tags, the cite box, the feed, the search record and the PDFs alike
+peninsula_editors = "Editors of Peninsula Papers"
+author = peninsula_editors
 copyright = "2026, the editors and authors of Peninsula Papers; essays under CC BY 4.0"
 language = "en"
 
@@ -170,7 +174,7 @@ latex_documents = [
         "index",
         "peninsula-papers.tex",
         "Peninsula Papers",
-        "The editors of Peninsula Papers",
+        peninsula_editors,
         "manual",
         True,
     ),

@@ -12,10 +12,11 @@ from pybtex.database import parse_string
 
 BASE = "https://journal.example.org/"
 NEWER_APA = (
-    "Chatterji, P., & Gurudatha, N. (2023, February). A newer essay: Its subtitle. "
-    f"The Journal. {BASE}articles/newer.html"
+    "Chatterji, P., & Gurudatha, N. (2023, February). A newer essay: Its subtitle "
+    f"(Editors of The Journal, Eds.). The Journal. {BASE}articles/newer.html"
 )
-OLDER_APA = f"An older essay. (2020). The Journal. {BASE}articles/older.html"
+# an unsigned original: the editors are its group author, named once (APA 7, 9.11)
+OLDER_APA = f"Editors of The Journal. (2020). An older essay. The Journal. {BASE}articles/older.html"
 
 
 def page(outdir, name: str):
@@ -73,6 +74,8 @@ def test_bibtex_parses_and_matches_the_record(app):
     entry = bib.entries[key]
     assert entry.type == "online"
     assert [str(p) for p in entry.persons["author"]] == ["Chatterji, Pronoy", "Gurudatha, Naman"]
+    # one braced name: a group, not a family name "Journal" with given names
+    assert [str(p) for p in entry.persons["editor"]] == ["{Editors of The Journal}"]
     assert entry.fields["title"] == "A Newer Essay: Its subtitle"
     assert entry.fields["date"] == "2023-02"
     assert entry.fields["year"] == "2023"
@@ -96,6 +99,7 @@ def test_ris_parses_and_matches_the_record(app):
         ("TY", "ELEC"),
         ("AU", "Chatterji, Pronoy"),
         ("AU", "Gurudatha, Naman"),
+        ("ED", "Editors of The Journal"),
         ("TI", "A Newer Essay: Its subtitle"),
         ("PY", "2023"),
         ("DA", "2023/02//"),
@@ -111,10 +115,13 @@ def test_ris_parses_and_matches_the_record(app):
     assert tree.xpath('//p[contains(@class, "cite-download-ris")]//a/@href') == [
         "../cite/newer.ris"
     ]
-    # the unsigned essay has no AU line, and the year alone
+    # the unsigned essay is credited to the editors as group author, and the year alone
     older = parse_ris((Path(app.outdir) / "cite" / "older.ris").read_text())
-    assert [tag for tag, _ in older].count("AU") == 0
+    assert [v for tag, v in older if tag in ("AU", "ED")] == ["Editors of The Journal"] * 2
     assert ("DA", "2020///") in older
+    older_bib = parse_string((Path(app.outdir) / "cite" / "older.bib").read_text(), "bibtex")
+    (entry,) = older_bib.entries.values()
+    assert [str(p) for p in entry.persons["author"]] == ["{Editors of The Journal}"]
 
 
 @pytest.mark.sphinx("html", testroot="essays")

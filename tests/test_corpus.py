@@ -118,7 +118,7 @@ def test_index_lists_the_essays_from_front_matter_newest_first(corpus_html):
         assert title.get("href") == f"articles/{fm['slug']}.html"
         byline = words(card.xpath('.//*[contains(@class, "essay-byline")]')[0])
         names = [a["name"] for a in fm["authors"]]
-        assert byline.startswith(" and ".join(names) if names else "Unsigned")
+        assert byline.startswith(" and ".join(names) if names else "Unsigned original")
         assert re.search(rf"{str(fm['date'])[:4]} · \d+ min read$", byline), byline
         assert words(card.xpath('.//*[contains(@class, "essay-card-abstract")]')[0]) == (
             " ".join(fm["abstract"].split())

@@ -36,7 +36,8 @@ def test_header_comes_from_front_matter(app):
     assert tree.xpath("//h1")[0].text_content().strip("¶ ") == "A Newer Essay"
     assert text_of(tree, "essay-subtitle") == ["Its subtitle"]
     assert text_of(tree, "essay-byline") == [
-        "Pronoy Chatterji and Naman Gurudatha · February 2023 · 1 min read"
+        "Pronoy Chatterji and Naman Gurudatha · edited by the editors of The Journal · "
+        "February 2023 · 1 min read"
     ]
     assert text_of(tree, "essay-source") == ["An edition of Chatterji and Gurudatha (2023)"]
     assert text_of(tree, "essay-abstract") == ["Abstract The newer essay's abstract."]
@@ -44,7 +45,9 @@ def test_header_comes_from_front_matter(app):
     # the edited work is cited, so it is in the page's References
     assert tree.xpath('//section[@id="references"]//p/@id') == ["ref-chatterji2023broadened"]
     older = page(app, "articles/older")
-    assert text_of(older, "essay-byline") == ["Unsigned · 2020 · 1 min read"]
+    assert text_of(older, "essay-byline") == [
+        "Unsigned original · edited by the editors of The Journal · 2020 · 1 min read"
+    ]
     assert older.xpath('//section[@id="references"]') == []
 
 

@@ -38,6 +38,7 @@ def test_highwire_tags(app):
     assert metas(head, "citation_title") == ["A Newer Essay: Its subtitle"]
     assert metas(head, "citation_author") == ["Pronoy Chatterji", "Naman Gurudatha"]
     assert metas(head, "citation_author_orcid") == ["https://orcid.org/0000-0002-1825-0097"]
+    assert metas(head, "citation_editor") == ["Editors of The Journal"]
     assert metas(head, "citation_publication_date") == ["2023/02"]
     assert metas(head, "citation_journal_title") == ["The Journal"]
     assert metas(head, "citation_pdf_url") == [f"{BASE}pdf/newer.pdf"]
@@ -50,7 +51,9 @@ def test_highwire_tags(app):
         "citation_publication_date=2023"
     ]
     older = head_of(Path(app.outdir) / "articles" / "older.html")
-    assert metas(older, "citation_author") == []
+    # an unsigned original is credited to the editors as a group
+    assert metas(older, "citation_author") == ["Editors of The Journal"]
+    assert metas(older, "citation_editor") == ["Editors of The Journal"]
     assert metas(older, "citation_publication_date") == ["2020"]
     assert metas(older, "citation_reference") == []
     # pages that are not essays carry none of it
@@ -77,6 +80,8 @@ def test_json_ld_scholarly_article(app):
         },
         {"@type": "Person", "name": "Naman Gurudatha"},
     ]
+    editors = {"@type": "Organization", "name": "Editors of The Journal", "url": BASE}
+    assert data["contributor"] == [{"@type": "Role", "roleName": "editor", "contributor": editors}]
     assert data["datePublished"] == "2023-02"
     assert data["abstract"] == "The newer essay's abstract."
     assert data["isPartOf"] == {"@type": "Periodical", "name": "The Journal", "url": BASE}
@@ -95,7 +100,8 @@ def test_json_ld_scholarly_article(app):
     assert data["isBasedOn"] == work
     assert data["encoding"]["contentUrl"] == f"{BASE}pdf/newer.pdf"
     older = json_ld(head_of(Path(app.outdir) / "articles" / "older.html"))
-    assert "author" not in older and older["citation"] == []
+    assert older["author"] == [editors] and older["contributor"] == data["contributor"]
+    assert older["citation"] == []
 
 
 @pytest.mark.sphinx("html", testroot="essays")
@@ -120,7 +126,9 @@ def test_corpus_head_tags_match_front_matter_and_references(corpus_html, essay):
     head = tree.xpath("//head")[0]
     meta = front_matter(essay)
     assert metas(head, "citation_title")[0].startswith(shown(meta["title"]))
-    assert metas(head, "citation_author") == [a["name"] for a in meta["authors"]]
+    credited = [a["name"] for a in meta["authors"]] or ["Editors of Peninsula Papers"]
+    assert metas(head, "citation_author") == credited
+    assert metas(head, "citation_editor") == ["Editors of Peninsula Papers"]
     assert metas(head, "citation_publication_date") == [str(meta["date"]).replace("-", "/")]
     (canonical,) = head.xpath('./link[@rel="canonical"]/@href')
     pdf = canonical.rsplit("/articles/", 1)[0] + f"/pdf/{essay.stem}.pdf"

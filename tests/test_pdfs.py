@@ -54,17 +54,25 @@ def test_one_latex_document_per_essay_beside_the_collection(app):
     assert r"\title{The First Essay}" in one
     assert r"\author{Pronoy Chatterji and Naman Gurudatha}" in one
     assert r"\date{February 14, 2023}" in one
-    assert r"\peninsulaessaytitle{A Collection}{Its subtitle}" in one
+    assert (
+        r"\peninsulaessaytitle{A Collection}{Its subtitle}{Pronoy Chatterji and Naman Gurudatha}"
+        r"{edited by the editors of A Collection}"
+    ) in one
     assert r"\sphinxtableofcontents" not in one
     # the title block has them: the header keeps only what it adds
     body = one.split(r"\begin{document}")[1]
-    assert "Its subtitle" not in body.split(r"\peninsulaessaytitle")[1].split("\n", 1)[1]
-    assert "Pronoy Chatterji and Naman" not in body.split("\n", 3)[3]
+    after_title = body.split(r"\peninsulaessaytitle")[1].split("\n", 1)[1]
+    assert "Its subtitle" not in after_title
+    assert "Pronoy Chatterji and Naman" not in after_title
     # nothing of the other essay
     assert "second" not in one.lower()
     two = (out / "two.tex").read_text()
-    assert r"\author{Unsigned}" in two and r"\date{2020}" in two
-    assert r"\peninsulaessaytitle{A Collection}{}" in two
+    # an unsigned original: the PDF's Author field credits the editors as a
+    # group, the title block says what readers see on the page
+    assert r"\author{Editors of A Collection}" in two and r"\date{2020}" in two
+    assert (
+        r"\peninsulaessaytitle{A Collection}{}{Unsigned original}{edited by the editors of A Collection}"
+    ) in two
 
 
 @pytest.mark.sphinx("latex", testroot="pdfs")
@@ -152,11 +160,17 @@ def test_essay_pdf_opens_with_its_title_block(corpus_latex, site, essay):
     byline = words(header.xpath('.//*[contains(@class, "essay-authors")]')[0])
     date = words(header.xpath('.//*[contains(@class, "essay-date")]')[0])
     first = squeeze(pdftotext(pdf, 1, 1))
-    block = [squeeze(s) for s in ("PENINSULA PAPERS", title, subtitle, byline, date, "Abstract")]
+    editors = words(header.xpath('.//*[contains(@class, "essay-editors")]')[0])
+    assert editors == "edited by the editors of Peninsula Papers"
+    block = [
+        squeeze(s) for s in ("PENINSULA PAPERS", title, subtitle, byline, editors, date, "Abstract")
+    ]
     positions = [first.find(s) for s in block]
     assert -1 not in positions and positions == sorted(positions), (block, positions)
     meta = PdfReader(pdf).metadata
-    assert (meta.title, meta.author) == (title, byline)
+    # the Author field credits the editors as group author of an unsigned original
+    credited = "Editors of Peninsula Papers" if byline == "Unsigned original" else byline
+    assert (meta.title, meta.author) == (title, credited)
 
 
 @pytest.mark.parametrize("essay", ESSAYS)

@@ -62,8 +62,9 @@ def rfc4287_problems(feed: etree._Element) -> list[str]:
     for element in feed.iter(ATOM + "id"):
         if not urlsplit(element.text or "").scheme:
             problems.append(f"id {element.text!r} is not an absolute IRI")
-    for person in feed.iter(ATOM + "author"):
-        count(person, "name", "author", 1, 1)
+    for kind in ("author", "contributor"):
+        for person in feed.iter(ATOM + kind):
+            count(person, "name", kind, 1, 1)
     for link in feed.iter(ATOM + "link"):
         if not link.get("href"):
             problems.append("link without href")
@@ -150,8 +151,13 @@ def test_feed_level_elements(app):
     assert feed.findtext(ATOM + "subtitle") == "Essays of The Journal"
     assert feed.findtext(ATOM + "rights") == "© 2026, the editors of The Journal"
     assert [a.findtext(ATOM + "name") for a in feed.findall(ATOM + "author")] == [
-        "The editors of The Journal"
+        "Editors of The Journal"
     ]
+    # every entry names its authors (the editors, for an unsigned original) and its editors
+    for entry in feed.findall(ATOM + "entry"):
+        assert entry.findall(ATOM + "author"), entry.findtext(ATOM + "title")
+        contributors = [c.findtext(ATOM + "name") for c in entry.findall(ATOM + "contributor")]
+        assert contributors == ["Editors of The Journal"]
     links = {
         (link.get("rel"), link.get("type"), link.get("href"))
         for link in feed.findall(ATOM + "link")
@@ -215,8 +221,8 @@ def test_feed_entries_come_from_the_records(app):
             "links": [("alternate", BASE + "articles/unsigned.html")],
             "published": "2020-01-01T00:00:00+00:00",
             "updated": "2020-01-01T00:00:00+00:00",
-            # covered by the feed's author, as RFC 4287 allows
-            "authors": [],
+            # the editors, as the group author of an unsigned original
+            "authors": [("Editors of The Journal", None)],
             "summary": "The unsigned essay's abstract.",
             "categories": [("sanctions", "Sanctions")],
             "rights": licence,

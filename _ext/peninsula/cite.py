@@ -2,8 +2,10 @@
 
 Why this exists: a reader who wants to cite an essay should not have to
 assemble the reference by hand, and every format must say the same thing.
-All three are made from the essay's record (title, subtitle, authors, date)
-and the site's address (``html_baseurl``), never kept by hand:
+All three are made from the essay's record (title, subtitle, authors, date),
+who it credits (``essays.Credits``: the original's authors as authors, the
+editors as editors, the editors as group author of an unsigned original) and
+the site's address (``html_baseurl``), never kept by hand:
 
 * the APA 7 text is formatted by the corpus's own APA style (``apa7``), as a
   web page of the site "Peninsula Papers", so it matches the References lists;
@@ -29,7 +31,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import apa
 from .citations import end_section, render
-from .essays import Essay, essays_domain, is_essay
+from .essays import Credits, Essay, credits, essays_domain, is_essay
 from .site import page_url
 
 if TYPE_CHECKING:
@@ -54,12 +56,25 @@ def full_title(record: Essay, braces: bool = True) -> str:
     return f"{title}: {subtitle}" if subtitle else title
 
 
-def people(record: Essay) -> list[Person]:
-    return [Person(a.name) for a in record.authors]
+def group(name: str) -> Person:
+    """A group as one name, braced as refs.bib writes a corporate author."""
+    return Person("{" + name + "}")
+
+
+def people(credited: Credits) -> list[Person]:
+    if credited.group:
+        return [group(credited.editors)]
+    return [Person(a.name) for a in credited.authors]
+
+
+def editors(credited: Credits) -> list[Person]:
+    return [group(credited.editors)]
 
 
 def family_given(person: Person) -> str:
-    """``Chatterji, Pronoy``: the name order of BibTeX and RIS."""
+    """``Chatterji, Pronoy``: the name order of BibTeX and RIS; a group as it is."""
+    if apa.is_group(person):
+        return person.last_names[0][1:-1]
     family = " ".join(person.prelast_names + person.last_names)
     given = " ".join(person.first_names + person.middle_names)
     return f"{family}, {given}" if given else family
@@ -70,7 +85,12 @@ def bib_key(record: Essay) -> str:
 
 
 def essay_entry(record: Essay, config: Config) -> Entry:
-    """The essay as a bib entry: a web page of the site."""
+    """The essay as a bib entry: a web page of the site, with its editors
+    unless they are its authors too (APA names a group once)."""
+    credited = credits(record, config)
+    persons = {"author": people(credited)}
+    if not credited.group:
+        persons["editor"] = editors(credited)
     return Entry(
         "online",
         fields={
@@ -79,7 +99,7 @@ def essay_entry(record: Essay, config: Config) -> Entry:
             "organization": config.project,
             "url": page_url(config, record.docname),
         },
-        persons={"author": people(record)} if record.authors else {},
+        persons=persons,
     )
 
 
@@ -95,9 +115,13 @@ def _bibtex_value(text: str) -> str:
 
 def bibtex(record: Essay, config: Config) -> str:
     date = record.date
-    fields: list[tuple[str, str]] = []
-    if record.authors:
-        fields.append(("author", " and ".join(family_given(p) for p in people(record))))
+    credited = credits(record, config)
+    # a group's name is braced twice: BibTeX reads it as one name, not as "family, given"
+    names = [f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in people(credited)]
+    fields = [
+        ("author", " and ".join(names)),
+        ("editor", "{" + credited.editors + "}"),
+    ]
     fields += [
         ("title", full_title(record)),
         ("date", date.iso),
@@ -131,8 +155,10 @@ def ris(record: Essay, config: Config) -> str:
     # RIS's DA is YYYY/MM/DD/, its parts left empty where the date has none
     month = "" if date.month is None else f"{date.month:02d}"
     day = "" if date.day is None else f"{date.day:02d}"
+    credited = credits(record, config)
     lines = [("TY", "ELEC")]
-    lines += [("AU", family_given(person)) for person in people(record)]
+    lines += [("AU", family_given(person)) for person in people(credited)]
+    lines += [("ED", family_given(person)) for person in editors(credited)]
     lines += [
         ("TI", full_title(record, braces=False)),
         ("PY", str(date.year)),

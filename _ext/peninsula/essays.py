@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -36,7 +37,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import frontmatter
 from .citations import bib_entries, citations_domain
-from .frontmatter import Essay, Known, name_separators
+from .frontmatter import Author, Essay, Known, name_separators
 from .frontmatter import doc_slug as doc_slug  # pdfs takes it from here
 from .frontmatter import slugify as slugify  # browse takes it from here
 from .site import setting_location
@@ -301,10 +302,54 @@ def doc_link(docname: str, text: str, fromdoc: str) -> addnodes.pending_xref:
     )
 
 
+# -- Who is credited -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credits:
+    """Who an edition credits: the original's authors as its authors, the
+    editors (``peninsula_editors``, a group) as its editors.
+
+    An unsigned original still needs an author wherever machines read one
+    (Google Scholar drops a page without ``citation_author``): as APA 7 does
+    for a group author (9.11), it is credited to the editors as a group. The
+    visible byline still says the original is unsigned. Head tags, the cite
+    box, the feed, the search record and the PDF's metadata are all made from
+    this one value, so they agree.
+    """
+
+    authors: tuple[Author, ...]
+    editors: str
+    #: the authors are the editors as a group author (the original is unsigned)
+    group: bool
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.authors]
+
+    @property
+    def edited_by(self) -> str:
+        """``edited by the editors of Peninsula Papers``: the group's name in
+        running text, after "the", with a lowercase first letter."""
+        return f"edited by the {self.editors[:1].lower()}{self.editors[1:]}"
+
+
+def credits(record: Essay, config: Config) -> Credits:
+    editors = config.peninsula_editors
+    if record.authors:
+        return Credits(record.authors, editors, group=False)
+    return Credits((Author(editors),), editors, group=True)
+
+
+def byline_text(record: Essay) -> str:
+    """The byline as readers see it: the original's authors, or "Unsigned original"."""
+    return record.byline if record.authors else "Unsigned original"
+
+
 def byline_nodes(record: Essay, fromdoc: str) -> list[nodes.Node]:
     """The byline, each author's name a link to the author's page."""
     if not record.authors:
-        return [nodes.Text("Unsigned")]
+        return [nodes.Text(byline_text(record))]
     out: list[nodes.Node] = []
     for sep, author in zip(name_separators(len(record.authors)), record.authors, strict=True):
         if sep:
@@ -350,6 +395,8 @@ def add_header(app: Sphinx, doctree: nodes.document) -> None:
         "",
         "",
         nodes.inline("", "", *byline_nodes(record, docname), classes=["essay-authors"]),
+        nodes.Text(" · "),
+        nodes.inline("", credits(record, app.config).edited_by, classes=["essay-editors"]),
         nodes.Text(" · "),
         nodes.inline("", record.date.long(), classes=["essay-date"]),
         nodes.Text(" · "),
@@ -489,7 +536,7 @@ class FillEssayLists(SphinxPostTransform):
                 )
                 card += nodes.paragraph(
                     "",
-                    f"{record.byline} · {record.date.long()} · "
+                    f"{byline_text(record)} · {record.date.long()} · "
                     f"{domain.reading_minutes.get(record.docname, 1)} min read",
                     classes=["essay-byline"],
                 )
@@ -533,6 +580,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # checked by check_settings, whose messages say where and how to fix
     app.add_config_value("peninsula_topics", {}, "env", Any)
     app.add_config_value("peninsula_licenses", {}, "env", Any)
+    # the group that edits every edition, and authors an unsigned one
+    app.add_config_value("peninsula_editors", "Editors", "env", str)
     app.add_domain(EssaysDomain)
     app.add_node(essay_list)
     app.add_directive("essay-list", EssayListDirective)

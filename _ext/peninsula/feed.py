@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from feedgen.feed import FeedGenerator
 
 from .dates import Date
-from .essays import Essay, essays_domain, newest_first
+from .essays import Essay, credits, essays_domain, newest_first
 from .site import base_url, is_site_builder, page_url, write_if_changed
 
 if TYPE_CHECKING:
@@ -56,12 +56,14 @@ def add_entry(app: Sphinx, feed: FeedGenerator, record: Essay) -> None:
     entry.link(href=url, rel="alternate", type="text/html")
     entry.published(date)
     entry.updated(date)
-    # an unsigned essay has no author element: the feed's own author covers it
-    for author in record.authors:
+    # the editors are the group author of an unsigned original, and edit all
+    credited = credits(record, app.config)
+    for author in credited.authors:
         person = {"name": author.name}
         if author.orcid:
             person["uri"] = f"https://orcid.org/{author.orcid}"
         entry.author(person)
+    entry.contributor({"name": credited.editors})
     entry.summary(record.abstract)
     for topic in record.topics:
         entry.category(term=topic, label=app.config.peninsula_topics[topic])

@@ -6,10 +6,11 @@ sites read OpenGraph and Twitter card tags. All of them are made here from the
 essay's record and the works its page cites, never written by hand:
 
 * Highwire: ``citation_title``, one ``citation_author`` per author (with
-  institution and ORCID iD when given), ``citation_publication_date``,
+  institution and ORCID iD when given; the editors as a group for an unsigned
+  original, see ``essays.Credits``), ``citation_editor``, ``citation_publication_date``,
   ``citation_journal_title``, ``citation_pdf_url``, ``citation_abstract``,
   and one ``citation_reference`` per cited work;
-* JSON-LD: a schema.org ``ScholarlyArticle`` with headline, authors, date,
+* JSON-LD: a schema.org ``ScholarlyArticle`` with headline, authors, editors, date,
   abstract, the cited works, the work it is an edition of, and the collection
   it is part of;
 * OpenGraph: sphinxext-opengraph writes the tags of every page; an essay's
@@ -29,7 +30,7 @@ from . import apa
 from .citations import bib_entries, citations_domain
 from .cite import full_title
 from .dates import Date
-from .essays import Essay, essays_domain
+from .essays import Essay, credits, essays_domain
 from .pdfs import essay_pdf
 from .site import base_url, page_url
 
@@ -95,12 +96,14 @@ def highwire_reference(entry: Entry) -> str:
 
 def highwire_tags(record: Essay, config: Config, cited: list[Entry]) -> list[str]:
     tags = [_meta("citation_title", full_title(record, braces=False))]
-    for author in record.authors:
+    credited = credits(record, config)
+    for author in credited.authors:
         tags.append(_meta("citation_author", author.name))
         if author.affiliation:
             tags.append(_meta("citation_author_institution", author.affiliation))
         if author.orcid:
             tags.append(_meta("citation_author_orcid", f"https://orcid.org/{author.orcid}"))
+    tags.append(_meta("citation_editor", credited.editors))
     tags += [
         _meta("citation_publication_date", highwire_date(record.date)),
         _meta("citation_journal_title", config.project),
@@ -176,15 +179,21 @@ def json_ld(
     }
     if record.subtitle:
         article["alternativeHeadline"] = record.subtitle
-    if record.authors:
-        article["author"] = []
-        for author in record.authors:
-            person: dict[str, Any] = {"@type": "Person", "name": author.name}
-            if author.affiliation:
-                person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
-            if author.orcid:
-                person["sameAs"] = f"https://orcid.org/{author.orcid}"
-            article["author"].append(person)
+    credited = credits(record, config)
+    editors = {"@type": "Organization", "name": credited.editors, "url": base_url(config)}
+    article["author"] = []
+    for author in credited.authors:
+        if credited.group:
+            article["author"].append(editors)
+            continue
+        person: dict[str, Any] = {"@type": "Person", "name": author.name}
+        if author.affiliation:
+            person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
+        if author.orcid:
+            person["sameAs"] = f"https://orcid.org/{author.orcid}"
+        article["author"].append(person)
+    # schema.org's "editor" takes a Person; a group is named through a Role
+    article["contributor"] = [{"@type": "Role", "roleName": "editor", "contributor": editors}]
     if source is not None:
         article["isBasedOn"] = schema_work(source)
     if record.image and image_url:
@@ -221,7 +230,7 @@ def add_head_tags(
     tags = [_meta("description", record.abstract)]
     tags += highwire_tags(record, app.config, cited)
     tags += [_property("article:published_time", record.date.iso)]
-    tags += [_property("article:author", author.name) for author in record.authors]
+    tags += [_property("article:author", name) for name in credits(record, app.config).names]
     tags += [_property("article:tag", app.config.peninsula_topics[t]) for t in record.topics]
     tags.append(
         '<script type="application/ld+json">\n'

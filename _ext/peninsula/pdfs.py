@@ -35,7 +35,8 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import copyfile, relative_uri
 from sphinx.util.texescape import escape
 
-from .essays import Essay, doc_slug, essays_domain
+from .essays import Essay, byline_text, credits, doc_slug, essays_domain
+from .frontmatter import name_separators
 from .site import base_url, is_site_builder, page_url
 
 if TYPE_CHECKING:
@@ -68,13 +69,17 @@ def corpus_pdf(config: Config) -> str:
 # -- LaTeX: one document per essay -------------------------------------------------
 
 
-def essay_document(record: Essay, engine: str) -> tuple[str, str, str, str, str, bool]:
-    """The ``latex_documents`` entry of an essay; its title and author are LaTeX."""
+def essay_document(record: Essay, config: Config) -> tuple[str, str, str, str, str, bool]:
+    """The ``latex_documents`` entry of an essay; its title and author are
+    LaTeX. The author is whom the essay credits (the PDF's Author field); the
+    title block prints the byline readers see (``set_title_block``)."""
+    names = credits(record, config).names
+    author = "".join(s + n for s, n in zip(name_separators(len(names)), names, strict=True))
     return (
         record.docname,
         f"{record.slug}.tex",
-        escape(record.title, engine),
-        escape(record.byline, engine),
+        escape(record.title, config.latex_engine),
+        escape(author, config.latex_engine),
         "howto",
         False,
     )
@@ -90,7 +95,7 @@ def add_essay_documents(app: Sphinx, builder: Builder) -> None:
     # entries for essays come from their records, never from an earlier build
     named = [entry for entry in config.latex_documents if entry[0] not in essays]
     config.latex_documents = named + [
-        essay_document(essays[docname], config.latex_engine) for docname in sorted(essays)
+        essay_document(essays[docname], config) for docname in sorted(essays)
     ]
     context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
     builder.peninsula_defaults = {key: context[key] for key in ESSAY_CONTEXT}  # type: ignore[attr-defined]
@@ -113,9 +118,11 @@ def set_title_block(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     engine = app.config.latex_engine
     context["date"] = escape(record.date_text, engine)
-    context["maketitle"] = r"\peninsulaessaytitle{%s}{%s}" % (
+    context["maketitle"] = r"\peninsulaessaytitle{%s}{%s}{%s}{%s}" % (
         escape(app.config.project, engine),
         escape(record.subtitle, engine),
+        escape(byline_text(record), engine),
+        escape(credits(record, app.config).edited_by, engine),
     )
     context["tableofcontents"] = ""  # an essay is read through, not looked up
     context["classoptions"] = defaults["classoptions"] + ",oneside"  # read on screen

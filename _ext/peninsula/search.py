@@ -44,11 +44,12 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .essays import Essay, essays_domain, newest_first
+from .essays import Essay, byline_text, credits, essays_domain, newest_first
 from .site import is_site_builder
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -84,15 +85,18 @@ def is_result(app: Sphinx, docname: str) -> bool:
     return "nosearch" not in app.env.metadata.get(docname, {})
 
 
-def search_record(record: Essay | None, topics: dict[str, str]) -> list[tuple[str, str, str]]:
+def search_record(record: Essay | None, config: Config) -> list[tuple[str, str, str]]:
     """What Pagefind stores of a result page, as (what, name, value): filters
-    narrow the results, metadata is shown with them."""
+    narrow the results, metadata is shown with them. The author filter names
+    whom the head tags credit (the editors, for an unsigned original); the
+    byline shown is the one on the page."""
     if record is None:
         return [("meta", "kind", REFERENCE)]
-    tags = [("filter", "author", a.name) for a in record.authors]
+    topics = config.peninsula_topics
+    tags = [("filter", "author", name) for name in credits(record, config).names]
     tags += [("filter", "topic", topics[t]) for t in record.topics]
     tags.append(("filter", "year", str(record.date.year)))
-    tags += [("meta", "kind", ESSAY), ("meta", "byline", record.byline)]
+    tags += [("meta", "kind", ESSAY), ("meta", "byline", byline_text(record))]
     tags.append(("meta", "date", record.date_text))
     return tags
 
@@ -111,21 +115,20 @@ def add_record(
     if doctree is None or not is_site_builder(app) or not is_result(app, pagename):
         return
     record = essays_domain(app.env).essays.get(pagename)
-    tags = meta_tags(search_record(record, app.config.peninsula_topics))
+    tags = meta_tags(search_record(record, app.config))
     context["metatags"] = context.get("metatags", "") + tags
 
 
 def catalogue(app: Sphinx) -> list[dict[str, Any]]:
     """Every essay's record as the search page lists it, newest first; the
     filter fields hold the values of the page's ``data-pagefind-filter`` tags."""
-    topics = app.config.peninsula_topics
     out = []
     for record in newest_first(essays_domain(app.env).essays.values()):
         fields: dict[str, Any] = {
             "url": "/" + app.builder.get_target_uri(record.docname),
             "title": record.title,
         }
-        for what, name, value in search_record(record, topics):
+        for what, name, value in search_record(record, app.config):
             if what == "filter":
                 fields.setdefault(name, []).append(value)
             elif what == "meta" and name != "kind":

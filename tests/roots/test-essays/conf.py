@@ -1,4 +1,5 @@
 project = "The Journal"
+peninsula_editors = "Editors of The Journal"
 html_baseurl = "https://journal.example.org/"
 extensions = [
     "myst_parser",

@@ -20,7 +20,8 @@ REPO = Path(peninsula.__file__).resolve().parents[2]
 # -- Project -----------------------------------------------------------------
 
 project = "Peninsula Papers"
-author = "The editors of Peninsula Papers"
+peninsula_editors = "Editors of Peninsula Papers"
+author = peninsula_editors
 copyright = "2026, the editors and authors of Peninsula Papers; essays under CC BY 4.0"
 language = "en"
 
@@ -176,7 +177,7 @@ latex_documents = [
         "index",
         "peninsula-papers.tex",
         "Peninsula Papers",
-        "The editors of Peninsula Papers",
+        peninsula_editors,
         "manual",
         True,
     ),

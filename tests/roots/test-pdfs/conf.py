@@ -1,4 +1,5 @@
 project = "A Collection"
+peninsula_editors = "Editors of A Collection"
 extensions = ["myst_parser", "peninsula.essays", "peninsula.citations", "peninsula.pdfs"]
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]

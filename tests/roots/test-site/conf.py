@@ -1,5 +1,5 @@
 project = "The Journal"
-author = "The editors of The Journal"
+author = "Editors of The Journal"
 copyright = "2026, the editors of The Journal"
 language = "en"
 html_baseurl = "https://journal.example.org/papers"  # no final slash: it is added where needed
@@ -12,3 +12,5 @@ peninsula_licenses = {"CC-BY-4.0": ("Creative Commons Attribution 4.0 Internatio
 peninsula_feed_subtitle = "Essays of The Journal"
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# the group that edits every edition (peninsula.essays.Credits)
+peninsula_editors = "Editors of The Journal"
