@@ -68,7 +68,10 @@ def normalise(text: str) -> str:
 
 def _keys(markdown: str) -> frozenset[str]:
     return frozenset(
-        key.strip() for match in CITE_RE.finditer(markdown) for key in match.group(1).split(",") if key.strip()
+        key.strip()
+        for match in CITE_RE.finditer(markdown)
+        for key in match.group(1).split(",")
+        if key.strip()
     )
 
 
@@ -110,7 +113,8 @@ def paragraphs(file: str) -> list[Paragraph]:
         for event in events:
             description = str(event.get("description", ""))
             label = str(event.get("label", ""))
-            line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip() == f"label: {label}"), 0)
+            lines = text.splitlines()
+            line = next((n for n, t in enumerate(lines, 1) if t.strip() == f"label: {label}"), 0)
             found.append(Paragraph(file, line, _keys(description), visible(description)))
         return found
     return [
@@ -125,11 +129,15 @@ def problems(table: list[dict], files: list[str]) -> list[str]:
     for n, entry in enumerate(table, 1):
         missing = [f for f in FIELDS if not entry.get(f)]
         if missing:
-            found.append(f"entry {n}: missing {', '.join(missing)}: give every entry {', '.join(FIELDS)}")
+            found.append(
+                f"entry {n}: missing {', '.join(missing)}: give every entry {', '.join(FIELDS)}"
+            )
             continue
         claim = normalise(str(entry["claim"]))
         if len(claim.split()) < MIN_WORDS:
-            found.append(f"entry {n}: claim {claim!r} is under {MIN_WORDS} words: copy enough to find the sentence")
+            found.append(
+                f"entry {n}: claim {claim!r} is under {MIN_WORDS} words: copy enough to find the sentence"
+            )
         keys = entry["keys"] if isinstance(entry["keys"], list) else [entry["keys"]]
         entries.append((n, entry["file"], claim, frozenset(map(str, keys))))
 
@@ -150,7 +158,9 @@ def problems(table: list[dict], files: list[str]) -> list[str]:
     for file, paras in by_file.items():
         for p in paras:
             for key in sorted(p.keys):
-                covered = any(f == file and key in keys and claim in p.text for _, f, claim, keys in entries)
+                covered = any(
+                    f == file and key in keys and claim in p.text for _, f, claim, keys in entries
+                )
                 if not covered:
                     found.append(
                         f"{file}:{p.line}: citation of {key} has no entry in the claims table: "
@@ -170,7 +180,9 @@ def main(argv: list[str]) -> int:
     found = problems(table, files)
     for line in found:
         print(line)
-    print(f"{len(table)} entries, {citations(files)} citations in {len(files)} files, {len(found)} problems")
+    print(
+        f"{len(table)} entries, {citations(files)} citations in {len(files)} files, {len(found)} problems"
+    )
     return 1 if found else 0
 
 

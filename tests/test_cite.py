@@ -16,7 +16,9 @@ NEWER_APA = (
     f"(Editors of The Journal, Eds.). The Journal. {BASE}articles/newer.html"
 )
 # an unsigned original: the editors are its group author, named once (APA 7, 9.11)
-OLDER_APA = f"Editors of The Journal. (2020). An older essay. The Journal. {BASE}articles/older.html"
+OLDER_APA = (
+    f"Editors of The Journal. (2020). An older essay. The Journal. {BASE}articles/older.html"
+)
 
 
 def page(outdir, name: str):

@@ -19,7 +19,9 @@ def test_every_citation_has_a_checked_claim(table):
 
 
 def test_every_key_is_a_work_of_refs_bib(table):
-    keys = set(re.findall(r"^@\w+\{([^,\s]+),", (REPO / "refs.bib").read_text(encoding="utf-8"), re.M))
+    keys = set(
+        re.findall(r"^@\w+\{([^,\s]+),", (REPO / "refs.bib").read_text(encoding="utf-8"), re.M)
+    )
     assert {k for entry in table for k in entry["keys"]} <= keys
 
 
@@ -28,12 +30,25 @@ def test_a_dropped_entry_is_reported_at_its_paragraph(table):
     entry = next(e for e in table if e["file"].startswith("articles/"))
     rest = [e for e in table if e is not entry]
     claim = " ".join(entry["claim"].split())
-    para = next(p for p in paragraphs(entry["file"]) if claim in p.text and set(entry["keys"]) <= p.keys)
+    para = next(
+        p for p in paragraphs(entry["file"]) if claim in p.text and set(entry["keys"]) <= p.keys
+    )
     # another entry may cover the same key in the same paragraph; then nothing is missing
-    if any(e["file"] == entry["file"] and set(e["keys"]) & set(entry["keys"]) and " ".join(e["claim"].split()) in para.text for e in rest):
-        rest = [e for e in rest if not (e["file"] == entry["file"] and " ".join(e["claim"].split()) in para.text)]
+    if any(
+        e["file"] == entry["file"]
+        and set(e["keys"]) & set(entry["keys"])
+        and " ".join(e["claim"].split()) in para.text
+        for e in rest
+    ):
+        rest = [
+            e
+            for e in rest
+            if not (e["file"] == entry["file"] and " ".join(e["claim"].split()) in para.text)
+        ]
     found = problems(rest, corpus_files())
-    assert any(line.startswith(f"{entry['file']}:{para.line}: citation of ") for line in found), found
+    assert any(line.startswith(f"{entry['file']}:{para.line}: citation of ") for line in found), (
+        found
+    )
 
 
 def test_a_claim_no_longer_in_its_paragraph_is_reported(table):
@@ -43,6 +58,6 @@ def test_a_claim_no_longer_in_its_paragraph_is_reported(table):
 
 
 def test_visible_text_drops_citations_and_keeps_role_text():
-    assert visible("The {term}`Demilitarized Zone (DMZ) <DMZ>` is **wide** {cite:p}`a2020b,c2021d`.") == (
-        "The Demilitarized Zone (DMZ) is wide."
-    )
+    assert visible(
+        "The {term}`Demilitarized Zone (DMZ) <DMZ>` is **wide** {cite:p}`a2020b,c2021d`."
+    ) == ("The Demilitarized Zone (DMZ) is wide.")

@@ -117,7 +117,9 @@ def bibtex(record: Essay, config: Config) -> str:
     date = record.date
     credited = credits(record, config)
     # a group's name is braced twice: BibTeX reads it as one name, not as "family, given"
-    names = [f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in people(credited)]
+    names = [
+        f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in people(credited)
+    ]
     fields = [
         ("author", " and ".join(names)),
         ("editor", "{" + credited.editors + "}"),
