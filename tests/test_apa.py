@@ -101,16 +101,16 @@ def cite(labels, *keys: str, narrative: bool = False, introduced=None, **extra) 
             "Chang, Y. S. (2015). Revisiting Korea's Northern Limit Line and proposed Special Zone "
             "for Peace and Cooperation. Asian Journal of Peacebuilding, 3(1), 65–85.",
         ),
-        # online news article: full date, site name, retrieval date (the source gives no URL)
+        # online news article: full date, site name; a dated story is a fixed version,
+        # so its urldate is not printed (APA 9.16)
         (
             "ahlander2019north",
             "Ahlander, J., & O'Connor, P. (2019, October 5). North Korea breaks off nuclear talks "
-            "with US. Reuters. Retrieved February 3, 2023.",
+            "with US. Reuters.",
         ),
         (
             "doe2021linked",
-            "Doe, J. (2021, March 4). A linked page. Example News. Retrieved February 3, 2023, "
-            "from https://example.org/page",
+            "Doe, J. (2021, March 4). A linked page. Example News. https://example.org/page",
         ),
         # report by a group author, with report number and a different publisher (APA 10.4 #50)
         (
@@ -122,8 +122,7 @@ def cite(labels, *keys: str, narrative: bool = False, introduced=None, **extra) 
         # group author that is also the publisher: the publisher is omitted
         (
             "unsc2017resolution",
-            "United Nations Security Council. (2017, December 22). Resolution 2397 (2017) "
-            "(S/RES/2397).",
+            "United Nations Security Council. (2017). Resolution 2397 (2017) (S/RES/2397).",
         ),
         # book with edition (APA 10.2 #20)
         (
@@ -139,7 +138,7 @@ def cite(labels, *keys: str, narrative: bool = False, introduced=None, **extra) 
             "psychology of high performance: Developing human potential into domain-specific "
             "talent (pp. 345–359). American Psychological Association.",
         ),
-        # no date
+        # no date: a page designed to change, so the retrieval date is printed (APA 9.16)
         (
             "headquartersndcommand",
             "Headquarters, United States Indo-Pacific Command. (n.d.). U.S. Indo-Pacific Command. "
@@ -148,10 +147,10 @@ def cite(labels, *keys: str, narrative: bool = False, introduced=None, **extra) 
         # same author, same year: letters by title, carried into the list
         ("kim2019alpha", "Kim, E. (2019a). Alpha findings. Korea Review."),
         ("kim2019beta", "Kim, E. (2019b). Beta findings. Korea Review."),
-        # no author: the title moves to the author position
+        # no author: the title moves to the author position; a report is dated by its year (10.4)
         (
             "china2022rift",
-            "The China–North Korea strategic rift: Background and implications. (2022, January 24). "
+            "The China–North Korea strategic rift: Background and implications. (2022). "
             "US-China Economic and Security Review Commission.",
         ),
     ],
@@ -206,7 +205,7 @@ def test_list_order(labels):
         (("ahlander2019north",), True, "Ahlander and O'Connor (2019)"),
         # three or more: et al. from the first citation
         (("aron2019culinary",), False, "(Aron et al., 2019)"),
-        # no date
+        # no date: a page designed to change, so the retrieval date is printed (APA 9.16)
         (
             ("headquartersndcommand",),
             False,

@@ -54,6 +54,24 @@ ROWS = {
         "refs.bib:1: WARNING: chang2015revisiting: @article needs a journal field: add "
         "journal = {...}, the journal's name [bibfile.field]",
     ),
+    "unknown entry type": (
+        "@online{kim2022missile,\n",
+        "@patent{kim2022missile,\n",
+        "refs.bib:11: WARNING: kim2022missile: entry type @patent is not one the APA style "
+        "formats; use one of @article, @book, @booklet, @collection, @conference, @inbook, "
+        "@incollection, @inproceedings, @jurisdiction, @legal, @legislation, @manual, "
+        "@mastersthesis, @misc, @online, @phdthesis, @proceedings, @report, @techreport, "
+        "@thesis, @unpublished [bibfile.field]",
+    ),
+    # a web page made a dissertation: what the new type needs, and what it does not print
+    "dissertation without its school": (
+        "@online{kim2022missile,\n",
+        "@phdthesis{kim2022missile,\n",
+        "refs.bib:11: WARNING: kim2022missile: @phdthesis needs a school field: add school = "
+        "{...}, the university that granted the degree [bibfile.field]",
+        "refs.bib:16: WARNING: kim2022missile: urldate is not printed for a @phdthesis, a work "
+        "that does not change (APA 9.16): remove it [bibfile.field]",
+    ),
     "malformed date": (
         "  date = {2022-11-02},\n",
         "  date = {2 November 2022},\n",
@@ -86,6 +104,6 @@ ROWS = {
 
 @pytest.mark.parametrize("row", ROWS, ids=list(ROWS))
 def test_a_refs_bib_mistake_is_refused_at_its_line(broken_copy, row):
-    old, new, message = ROWS[row]
+    old, new, *messages = ROWS[row]
     edit(broken_copy, old, new)
-    assert_refused(broken_copy, [message])
+    assert_refused(broken_copy, messages)

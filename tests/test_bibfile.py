@@ -34,9 +34,10 @@ def expected(bib: Path) -> list[str]:
         f"{bib}:23: WARNING: unsc2017resolution: urldate 'yesterday' is not a date: write "
         "YYYY, YYYY-MM or YYYY-MM-DD [bibfile.field]",
         f"{bib}:25: WARNING: kim2022patent: entry type @patent is not one the APA style "
-        "formats; use one of @article, @book, @inbook, @incollection, @inproceedings, "
-        "@manual, @mastersthesis, @misc, @online, @phdthesis, @proceedings, @report, "
-        "@techreport, @thesis, @unpublished [bibfile.field]",
+        "formats; use one of @article, @book, @booklet, @collection, @conference, @inbook, "
+        "@incollection, @inproceedings, @jurisdiction, @legal, @legislation, @manual, "
+        "@mastersthesis, @misc, @online, @phdthesis, @proceedings, @report, @techreport, "
+        "@thesis, @unpublished [bibfile.field]",
         f"{bib}:30: WARNING: kim2022dollar: the organization field has \\\\, which would be "
         "printed as written: a field has no line breaks: remove it [bibfile.text]",
     ]
@@ -146,3 +147,179 @@ REFUSED = [
 @pytest.mark.parametrize(("written", "message"), REFUSED)
 def test_text_the_style_would_print_wrongly_is_refused(written, message):
     assert text_problem("k", "title", written) == message
+
+
+# -- The fields each entry type needs ------------------------------------------------
+
+
+def problems_of(tmp_path: Path, text: str) -> list[tuple[int, str]]:
+    from peninsula.bibfile import read_bibfiles
+
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    return [(p.line, p.message) for _, p in read_bibfiles([path], "utf-8-sig").problems]
+
+
+def test_the_apa_examples_of_every_type_are_sound(tmp_path):
+    from test_apa_types import BIB
+
+    assert problems_of(tmp_path, BIB) == []
+
+
+TYPE_PROBLEMS = [
+    (
+        "@thesis{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n  date = {2019},\n}\n",
+        [
+            (
+                1,
+                "kim2019talks: @thesis needs a type field: add type = {phdthesis} for a doctoral "
+                "dissertation, {mathesis} for a master's thesis, or the kind of thesis as the "
+                "work names it",
+            ),
+            (
+                1,
+                "kim2019talks: @thesis needs a school field: add school = {...}, the university "
+                "that granted the degree",
+            ),
+        ],
+    ),
+    (
+        "@book{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n  date = {2019},\n}\n",
+        [
+            (
+                1,
+                "kim2019talks: @book needs a publisher field: add publisher = {...}; a publisher "
+                "that is also the author is given too (the style leaves it out)",
+            )
+        ],
+    ),
+    (
+        "% a report\n@report{kim2019talks,\n  title = {Talks},\n  date = {2019},\n}\n",
+        [
+            (
+                2,
+                "kim2019talks: @report needs an institution field: add institution = {...}, the "
+                "organization that issued the report",
+            )
+        ],
+    ),
+    (
+        "@collection{kim2019talks,\n  title = {Talks},\n  publisher = {Ecco},\n  date = {2019},\n}\n",
+        [
+            (
+                1,
+                "kim2019talks: @collection needs an editor field: add editor = {...}, the editors "
+                "of the book",
+            )
+        ],
+    ),
+    (
+        "@proceedings{kim2019talks,\n  title = {Talks},\n  date = {2019},\n}\n",
+        [
+            (
+                1,
+                "kim2019talks: @proceedings needs a publisher field: add publisher = {...}, or "
+                "organization = {...} for the body that issued them",
+            )
+        ],
+    ),
+    (
+        "@jurisdiction{brown1954board,\n  title = {Brown v. Board},\n"
+        "  author = {Warren, E.},\n  date = {1954},\n}\n",
+        [
+            (
+                1,
+                "brown1954board: @jurisdiction needs a number field: add number = {...}, the "
+                "volume, reporter and first page: 347 U.S. 483",
+            ),
+            (
+                3,
+                "brown1954board: a @jurisdiction is named by its title, not by an author: remove "
+                "the author field",
+            ),
+        ],
+    ),
+    (
+        "@legislation{every2015student,\n  title = {Every Student Succeeds Act},\n"
+        "  number = {20 U.S.C. § 6301},\n}\n",
+        [
+            (
+                1,
+                "every2015student: @legislation needs a date field: add date = {YYYY}, the year "
+                "it was decided or enacted",
+            )
+        ],
+    ),
+    (
+        "@book{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n  publisher = {Ecco},\n"
+        "  date = {2019},\n  urldate = {2020-01-02},\n}\n",
+        [
+            (
+                6,
+                "kim2019talks: urldate is not printed for a @book, a work that does not change "
+                "(APA 9.16): remove it",
+            )
+        ],
+    ),
+    (
+        "@unpublished{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n"
+        "  eventtitle = {Forum},\n  date = {2019},\n  eventdate = {2019-08-11/2019-08-08},\n}\n",
+        [
+            (
+                6,
+                "kim2019talks: eventdate '2019-08-11/2019-08-08' ends before it begins: write the "
+                "first day first",
+            )
+        ],
+    ),
+    (
+        "@book{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n  publisher = {Ecco},\n"
+        "  date = {2019},\n  origdate = {c. 1900},\n}\n",
+        [
+            (
+                6,
+                "kim2019talks: origdate 'c. 1900' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+        ],
+    ),
+    (
+        "@article{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n  journal = {J},\n"
+        "  year = {2019},\n  month = {Octember},\n}\n",
+        [
+            (
+                6,
+                "kim2019talks: month 'Octember' is not a month: write month = oct (or 10), or "
+                "give the whole date as date = {YYYY-MM}",
+            )
+        ],
+    ),
+    (
+        "@article{kim2019talks,\n  author = {Kim, E.},\n  title = {Talks},\n  journal = {J},\n"
+        "  date = {2019},\n  pubstate = {submitted},\n}\n",
+        [
+            (
+                6,
+                "kim2019talks: pubstate 'submitted' describes a manuscript: make the entry "
+                "@unpublished (APA 10.8), or remove pubstate",
+            )
+        ],
+    ),
+    (
+        "@article{kimndtalks,\n  author = {Kim, E.},\n  title = {Talks},\n  journal = {J},\n"
+        "  pubstate = {accepted},\n}\n",
+        [
+            (
+                5,
+                "kimndtalks: pubstate 'accepted' is not one the style knows: write inpress for a "
+                "work accepted for publication, submitted or inpreparation for a manuscript",
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "problems"), TYPE_PROBLEMS, ids=[t.split(",")[0] for t, _ in TYPE_PROBLEMS]
+)
+def test_what_each_type_needs_is_reported_at_its_line(tmp_path, text, problems):
+    assert problems_of(tmp_path, text) == problems

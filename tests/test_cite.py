@@ -11,9 +11,10 @@ from lxml import html as lxml_html
 from pybtex.database import parse_string
 
 BASE = "https://journal.example.org/"
+# an edition: the original's authors, then its editors, one group, after the title (APA 7, 10.2)
 NEWER_APA = (
     "Chatterji, P., & Gurudatha, N. (2023, February). A newer essay: Its subtitle "
-    f"(Editors of The Journal, Eds.). The Journal. {BASE}articles/newer.html"
+    f"(Editors of The Journal, Ed.). The Journal. {BASE}articles/newer.html"
 )
 # an unsigned original: the editors are its group author, named once (APA 7, 9.11)
 OLDER_APA = (
@@ -150,7 +151,7 @@ def test_braces_keep_capitals_in_citations_and_are_not_shown(make_app, rootdir, 
     tree = page(app.outdir, "articles/newer")
     assert words(tree.xpath("//h1")[0]).strip("¶ #") == "Talks with North Korea"
     apa = words(tree.xpath('//p[contains(@class, "cite-apa")]')[0])
-    assert "Talks with North Korea: Its subtitle." in apa
+    assert "Talks with North Korea: Its subtitle (Editors" in apa
     bib = (Path(app.outdir) / "cite" / "newer.bib").read_text()
     assert "{Talks with {North Korea}: Its subtitle}" in bib
     assert ("TI", "Talks with North Korea: Its subtitle") in parse_ris(

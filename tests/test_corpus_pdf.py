@@ -84,7 +84,7 @@ def test_references_close_their_own_chapter(pdf, chapters, essay):
     for entry in (
         own,
         "Ahlander, J., & O'Connor, P. (2019, October 5). North Korea breaks off "
-        "nuclear talks with US. Reuters. Retrieved February 3, 2023.",
+        "nuclear talks with US. Reuters.",
     ):
         assert squeeze(entry) in listed
 
@@ -101,7 +101,7 @@ def test_bibliography_chapter_is_not_empty(pdf, chapters):
     for start in (
         "Ahlander, J., & O'Connor, P. (2019, October 5).",
         "Chang, Y. S. (2015).",
-        "USIP China-North Korea Senior Study Group. (2019, May 6).",
+        "USIP China-North Korea Senior Study Group. (2019).",
         "The White House. (2018, June 12).",
     ):
         assert squeeze(start) in text

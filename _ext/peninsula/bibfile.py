@@ -89,6 +89,7 @@ KEY_FIX = (
 TEXT_FIELDS = (
     "title",
     "shorttitle",
+    "maintitle",
     "journal",
     "journaltitle",
     "booktitle",
@@ -99,16 +100,73 @@ TEXT_FIELDS = (
     "howpublished",
     "note",
     "shortauthor",
+    "type",
+    "series",
+    "eventtitle",
+    "venue",
 )
-PERSON_FIELDS = ("author", "editor")
-#: what each type needs besides a title, and how to add it
-REQUIRED = {
-    "article": (("journal", "journaltitle"), "add journal = {...}, the journal's name"),
-    "incollection": (("booktitle",), "add booktitle = {...}, the title of the book"),
-    "inbook": (("booktitle",), "add booktitle = {...}, the title of the book"),
-    "inproceedings": (("booktitle",), "add booktitle = {...}, the title of the proceedings"),
+PERSON_FIELDS = ("author", "editor", "translator")
+_PUBLISHER = (
+    "add publisher = {...}; a publisher that is also the author is given too (the style "
+    "leaves it out)"
+)
+_BOOKTITLE = (("booktitle",), "add booktitle = {...}, the title of the book")
+_SCHOOL = (("school", "institution"), "add school = {...}, the university that granted the degree")
+_YEAR = (("date", "year"), "add date = {YYYY}, the year it was decided or enacted")
+#: what each type needs besides a title, and how to add it: (fields, any of
+#: which will do; the fix); every missing one is reported
+REQUIRED: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "article": ((("journal", "journaltitle"), "add journal = {...}, the journal's name"),),
+    "book": ((("publisher",), _PUBLISHER),),
+    "collection": (
+        (("editor",), "add editor = {...}, the editors of the book"),
+        (("publisher",), _PUBLISHER),
+    ),
+    "proceedings": (
+        (
+            ("publisher", "organization"),
+            "add publisher = {...}, or organization = {...} for the body that issued them",
+        ),
+    ),
+    "incollection": (_BOOKTITLE, (("publisher",), _PUBLISHER)),
+    "inbook": (_BOOKTITLE, (("publisher",), _PUBLISHER)),
+    "inproceedings": ((("booktitle",), "add booktitle = {...}, the title of the proceedings"),),
+    "conference": ((("booktitle",), "add booktitle = {...}, the title of the proceedings"),),
+    "report": (
+        (
+            ("institution", "organization", "publisher", "author"),
+            "add institution = {...}, the organization that issued the report",
+        ),
+    ),
+    "techreport": (
+        (
+            ("institution", "organization", "publisher", "author"),
+            "add institution = {...}, the organization that issued the report",
+        ),
+    ),
+    "thesis": (
+        (
+            ("type",),
+            "add type = {phdthesis} for a doctoral dissertation, {mathesis} for a master's "
+            "thesis, or the kind of thesis as the work names it",
+        ),
+        _SCHOOL,
+    ),
+    "phdthesis": (_SCHOOL,),
+    "mastersthesis": (_SCHOOL,),
+    "jurisdiction": (
+        (("number",), "add number = {...}, the volume, reporter and first page: 347 U.S. 483"),
+        _YEAR,
+    ),
+    "legislation": (
+        (("number",), "add number = {...}, the code, title and section: 20 U.S.C. § 6301"),
+        _YEAR,
+    ),
+    "legal": ((("date", "year"), "add date = {YYYY-MM-DD}, the day it was signed"),),
 }
-DATE_FIELDS = ("date", "year", "urldate")
+DATE_FIELDS = ("date", "year", "urldate", "origdate")
+#: pubstate values the style knows (apa.IN_PRESS, apa.PUBSTATE_DESCRIPTIONS)
+PUBSTATES = apa.IN_PRESS | frozenset(apa.PUBSTATE_DESCRIPTIONS)
 
 # pybtex's own patterns (pybtex.database.input.bibtex), so that the scan and
 # the parse agree on what a name and a key are
@@ -511,6 +569,70 @@ def date_problem(entry: Entry, name: str) -> str | None:
     return None
 
 
+def eventdate_problem(entry: Entry) -> str | None:
+    """A conference's dates: one day or a range, ``2019-08-08/2019-08-11``."""
+    try:
+        apa.parse_range(entry, "eventdate")
+    except apa.BibEntryError as err:
+        fix = "write the first day first" if "ends before" in str(err) else ""
+        return f"{err}: {fix}" if fix else str(err)
+    return None
+
+
+def month_problem(entry: Entry) -> str | None:
+    month = entry.fields.get("month", "").strip()
+    if not month or entry.fields.get("date"):
+        return None
+    names = [m.lower() for m in apa.MONTHS] + [m[:3].lower() for m in apa.MONTHS]
+    if month.lower() in names or (month.isdigit() and 1 <= int(month) <= 12):
+        return None
+    return (
+        f"{entry.key}: month {month!r} is not a month: write month = oct (or 10), "
+        "or give the whole date as date = {YYYY-MM}"
+    )
+
+
+def pubstate_problem(entry: Entry) -> str | None:
+    value = entry.fields.get("pubstate", "").strip().lower()
+    if not value:
+        return None
+    if value not in PUBSTATES:
+        return (
+            f"{entry.key}: pubstate {value!r} is not one the style knows: write inpress "
+            "for a work accepted for publication, submitted or inpreparation for a manuscript"
+        )
+    if value in apa.PUBSTATE_DESCRIPTIONS and entry.type.lower() != "unpublished":
+        return (
+            f"{entry.key}: pubstate {value!r} describes a manuscript: make the entry "
+            "@unpublished (APA 10.8), or remove pubstate"
+        )
+    return None
+
+
+def urldate_problem(entry: Entry) -> str | None:
+    """A retrieval date on a work that does not change is not printed (APA 9.16)."""
+    if not entry.fields.get("urldate") or apa.may_change(entry):
+        return None
+    kind = entry.type.lower()
+    what = "an @article in a volume" if kind == "article" else f"a @{kind}"
+    return (
+        f"{entry.key}: urldate is not printed for {what}, a work that does not change "
+        "(APA 9.16): remove it"
+    )
+
+
+def required_problems(entry: Entry) -> list[str]:
+    """A message for each field the entry's type needs and does not have."""
+    kind = entry.type.lower()
+    out = []
+    for names, fix in REQUIRED.get(kind, ()):
+        present = any(entry.fields.get(name) or entry.persons.get(name) for name in names)
+        if not present:
+            article = "an" if names[0][0] in "aeiou" else "a"
+            out.append(f"{entry.key}: @{kind} needs {article} {names[0]} field: {fix}")
+    return out
+
+
 def pages_problem(key: str, pages: str) -> str | None:
     if not PAGES_RE.match(pages.strip()):
         return (
@@ -569,10 +691,19 @@ def entry_problems(entry: Entry, raw: RawEntry) -> tuple[list[Problem], bool]:
     elif "title" not in entry.fields:
         add("", f"{key}: no title: add title = {{...}}, as the work gives it")
         formattable = False
-    elif kind in REQUIRED and not any(entry.fields.get(f) for f in REQUIRED[kind][0]):
-        names, fix = REQUIRED[kind]
-        add("", f"{key}: @{kind} needs a {names[0]} field: {fix}")
-        formattable = False
+    else:
+        for message in required_problems(entry):
+            add("", message)
+            formattable = False
+    if kind in apa.LEGAL_TYPES:
+        for role in ("author", "editor"):
+            if entry.persons.get(role):
+                add(
+                    role,
+                    f"{key}: a @{kind} is named by its title, not by an {role}: "
+                    f"remove the {role} field",
+                )
+                formattable = False
     for name in DATE_FIELDS:
         if name == "year" and entry.fields.get("date"):
             continue
@@ -580,6 +711,17 @@ def entry_problems(entry: Entry, raw: RawEntry) -> tuple[list[Problem], bool]:
         if message:
             add(name, message)
             formattable = False
+    for name, check in (
+        ("eventdate", eventdate_problem),
+        ("month", month_problem),
+        ("pubstate", pubstate_problem),
+    ):
+        message = check(entry)
+        if message:
+            add(name, message)
+            formattable = False
+    if kind in apa.KNOWN_TYPES:
+        add("urldate", urldate_problem(entry))
     for name in TEXT_FIELDS + PERSON_FIELDS:
         value = entry.fields.get(name)
         if value is None and name in PERSON_FIELDS:
