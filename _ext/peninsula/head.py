@@ -13,17 +13,22 @@ essay's record and the works its page cites, never written by hand:
 * JSON-LD: a schema.org ``ScholarlyArticle`` with headline, authors, editors, date,
   abstract, the cited works, the work it is an edition of, and the collection
   it is part of;
-* OpenGraph: sphinxext-opengraph writes the tags of every page; an essay's
-  page gives it its type (``article``), abstract and picture, and adds the
-  ``article:*`` tags.
+* OpenGraph and a Twitter card on every page (``add_opengraph_tags``): title,
+  type (``article`` for an essay), address, site name, description (an
+  essay's abstract, another page's opening prose) and an essay's picture; an
+  essay adds the ``article:*`` tags. They were sphinxext-opengraph's, which
+  imports matplotlib for its social cards whether they are on or not: about
+  half a second on every build, a no-op rebuild included, for five tags.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
 from pybtex.database import Entry
 
 from . import apa
@@ -32,7 +37,7 @@ from .cite import full_title
 from .dates import Date
 from .essays import Essay, credits, essays_domain
 from .pdfs import essay_pdf
-from .site import base_url, page_url
+from .site import base_url, is_site_builder, page_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -247,21 +252,87 @@ def add_head_tags(
         + "\n</script>"
     )
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
-    # sphinxext-opengraph reads a page's own og: fields from its metadata;
-    # a copy, since it removes some of them as it goes
-    meta = dict(context.get("meta") or {})
-    meta["og:type"] = "article"
-    meta["og:description"] = record.abstract
-    if image_url:
-        meta["og:image"] = image_url
-        meta["og:image:alt"] = record.image.alt
-    context["meta"] = meta
+
+
+# -- OpenGraph and Twitter cards, for every page ------------------------------------
+
+#: the longest description a link preview shows whole
+DESCRIPTION_LENGTH = 200
+#: parts of a page that are not its prose: essay lists, navigation, captions
+NOT_PROSE = {"essay-list", "essay-card", "toctree-wrapper", "rubric", "reference-list"}
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """*text* whole when it fits, else cut at a word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def page_description(doctree: nodes.document) -> str:
+    """The opening prose of a page: its first paragraphs, title and lists of
+    essays left out, as long as a link preview shows."""
+    text = ""
+    for para in doctree.findall(nodes.paragraph):
+        if any(NOT_PROSE & set(a.get("classes", [])) for a in _ancestors(para)):
+            continue
+        words = " ".join(para.astext().split())
+        if text and text[-1] not in ".!?:;,":  # list items and captions end bare
+            text += "."
+        text = f"{text} {words}".strip()
+        if len(text) > DESCRIPTION_LENGTH:
+            break
+    return shorten(text)
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Element]:
+    out = []
+    while node is not None:
+        if isinstance(node, nodes.Element):
+            out.append(node)
+        node = node.parent
+    return out
+
+
+def add_opengraph_tags(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """OpenGraph tags (title, type, address, site, description, picture) and a
+    Twitter card on every page with content. An essay's description is its
+    abstract and its picture its own; another page's description is its opening
+    prose, also given as the page's ``description``."""
+    if doctree is None or not is_site_builder(app):
+        return
+    config = app.config
+    record = essays_domain(app.env).essays.get(pagename)
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", ""))) or config.project
+    # a page with no prose of its own (a topic's or an author's list) says what it is
+    description = record.abstract if record else page_description(doctree)
+    description = description or f"{title} · {config.project}"
+    tags = [
+        _property("og:title", title),
+        _property("og:type", "article" if record else "website"),
+        _property("og:url", page_url(config, pagename)),
+        _property("og:site_name", config.project),
+    ]
+    if description:
+        tags.append(_property("og:description", description))
+        if record is None:  # an essay's head has its abstract as description already
+            tags.append(_meta("description", description))
+    if record and record.image:
+        name = app.builder.images.get(record.image.file)  # type: ignore[attr-defined]
+        if name:
+            tags.append(_property("og:image", f"{base_url(config)}_images/{name}"))
+            tags.append(_property("og:image:alt", record.image.alt))
+    tags.append(_meta("twitter:card", "summary"))
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.cite")
-    # before sphinxext-opengraph (500) reads the page's metadata
     app.connect("html-page-context", add_head_tags, priority=400)
+    app.connect("html-page-context", add_opengraph_tags, priority=410)
     return {
         "version": "1.0",
         "env_version": 1,

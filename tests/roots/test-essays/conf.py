@@ -9,7 +9,6 @@ extensions = [
     "peninsula.cite",
     "peninsula.head",
     "sphinx_copybutton",
-    "sphinxext.opengraph",
 ]
 bibtex_bibfiles = ["refs.bib"]
 exclude_patterns = ["_build"]
@@ -21,6 +20,4 @@ peninsula_licenses = {
         "https://creativecommons.org/licenses/by/4.0/",
     ),
 }
-ogp_site_url = html_baseurl
-ogp_social_cards = {"enable": False}
 copybutton_selector = "div.cite-copy pre, p.cite-copy"

@@ -52,6 +52,7 @@ extensions = [
     "peninsula.pdfs",
     "peninsula.previews",
     "peninsula.search",
+    "peninsula.navigation",
     "peninsula.accessibility",
     "peninsula.strict",
     "peninsula.security",
@@ -59,7 +60,6 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
-    "sphinxext.opengraph",
     "sphinx_sitemap",
     "notfound.extension",
 ]
@@ -112,15 +112,6 @@ peninsula_licenses = {
 
 # only the ways to cite an essay are meant to be copied
 copybutton_selector = "div.cite-copy pre, p.cite-copy"
-
-# -- OpenGraph and Twitter cards (sphinxext-opengraph) -----------------------
-
-ogp_site_url = html_baseurl
-ogp_site_name = project
-# social-card pictures are drawn with matplotlib for every page: slow, and
-# the same title-on-a-colour for every essay says nothing a card's text doesn't
-ogp_social_cards = {"enable": False}
-ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary" />']
 
 # -- Feed (peninsula.feed) ---------------------------------------------------
 
