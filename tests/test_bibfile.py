@@ -323,3 +323,34 @@ TYPE_PROBLEMS = [
 )
 def test_what_each_type_needs_is_reported_at_its_line(tmp_path, text, problems):
     assert problems_of(tmp_path, text) == problems
+
+
+def test_a_reread_checks_only_the_entries_that_changed(tmp_path, monkeypatch):
+    """The checks of unchanged entries are kept from the read before, problems
+    included, so an edited refs.bib costs the check of the edited entry."""
+    from peninsula import bibfile
+
+    bib = tmp_path / "refs.bib"
+    works = [
+        "@online{kim2022missile,\n  author = {Kim, E.},\n  title = {Missile},\n  date = {2022},\n}\n",
+        "@online{lee2021sea,\n  author = {Lee, J.},\n  title = {Sea},\n  date = {2021-13},\n}\n",
+        "@online{park2020line,\n  author = {Park, S.},\n  title = {Line},\n  date = {2020},\n}\n",
+    ]
+    bib.write_text("\n".join(works))
+    first = bibfile.read_bibfiles([bib], "utf-8")
+    checked: list[str] = []
+    real = bibfile.entry_problems
+
+    def counting(entry, raw):
+        checked.append(entry.key)
+        return real(entry, raw)
+
+    monkeypatch.setattr(bibfile, "entry_problems", counting)
+    bib.write_text("\n".join([works[0].replace("{Missile}", "{Missile launches}"), *works[1:]]))
+    second = bibfile.read_bibfiles([bib], "utf-8", first.checks)
+    assert checked == ["kim2022missile"]
+    # the unchanged faulty entry is still reported, at its line
+    assert [(p.line, p.message) for _, p in second.problems] == [
+        (p.line, p.message) for _, p in first.problems
+    ]
+    assert second.problems and second.withheld == first.withheld

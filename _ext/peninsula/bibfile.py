@@ -767,11 +767,22 @@ class ReadResult:
     keys: dict[Path, dict[str, None]]
     problems: list[tuple[str, Problem]]
     withheld: set[str]
+    checks: Checks = field(default_factory=dict)
 
 
-def read_bibfiles(paths: list[Path], encoding: str) -> ReadResult:
+#: what checking one entry found, by what the check depends on: the entry's
+#: text, its first line (problems name lines) and the @string definitions
+#: before it. A build after one entry was edited checks that entry alone.
+Checks = dict[tuple[str, int, int], tuple[list[Problem], bool]]
+
+
+def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None) -> ReadResult:
+    """Parse and check the bib files; *known* holds the checks of an earlier
+    read, and ``result.checks`` those of this one."""
     parser = Parser(encoding)
     macros: set[str] = set()
+    strings: list[str] = []
+    known = known or {}
     result = ReadResult(parser.data, {}, [], set())
     first_seen: dict[str, tuple[Path, int]] = {}
     for path in paths:
@@ -843,9 +854,13 @@ def read_bibfiles(paths: list[Path], encoding: str) -> ReadResult:
                     parser.data.entries.pop(raw.key, None)
                 continue
             if raw is None:
+                strings.append(chunk[: scanner.end])  # an @string: later entries may use it
                 continue
             for key in set(parser.data.entries) - before:
-                problems, formattable = entry_problems(parser.data.entries[key], raw)
+                place = (chunk[: scanner.end], first_line, hash(tuple(strings)))
+                if place not in known:
+                    known[place] = entry_problems(parser.data.entries[key], raw)
+                problems, formattable = result.checks[place] = known[place]
                 for problem in problems:
                     report(problem)
                 if formattable:
@@ -889,7 +904,8 @@ def read_and_check(app: Sphinx) -> None:
         return  # sphinxcontrib-bibtex reports a missing file
     if is_bibdata_outdated(cite.data["bibdata"], paths, encoding):
         mtimes = {path: get_mtime(path) for path in paths}
-        result = read_bibfiles(paths, encoding)
+        result = read_bibfiles(paths, encoding, ours.data.get("checks"))
+        ours.data["checks"] = result.checks
         cite.data["bibdata"] = BibData(
             encoding=encoding,
             bibfiles={path: BibFile(mtime=mtimes[path], keys=result.keys[path]) for path in paths},
