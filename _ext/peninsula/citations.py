@@ -343,6 +343,31 @@ class ResolveCitations(SphinxPostTransform):
             )
 
 
+#: formatted references by what they are made of: a work is cited on several
+#: pages and listed in the bibliography, and formatting is the dearest step
+_FORMATTED: dict[tuple, apa.Text] = {}
+_FORMATTED_MAX = 20_000
+
+
+def formatted(entry: Entry, year_label: str) -> apa.Text:
+    """``apa.format_reference``, once per work and label in a process: the
+    cache is keyed by the entry's type, fields and names, so an edited entry is
+    formatted anew."""
+    made_of = (
+        entry.key,
+        year_label,
+        entry.type,
+        tuple(entry.fields.items()),
+        tuple((role, tuple(map(str, people))) for role, people in entry.persons.items()),
+    )
+    text = _FORMATTED.get(made_of)
+    if text is None:
+        if len(_FORMATTED) >= _FORMATTED_MAX:
+            _FORMATTED.clear()
+        text = _FORMATTED[made_of] = apa.format_reference(entry, year_label)
+    return text
+
+
 def format_works(
     works: list[Entry], what: str, location: Any
 ) -> tuple[dict[str, apa.WorkLabel], dict[str, apa.Text]] | None:
@@ -351,7 +376,7 @@ def format_works(
     itself is reported at its line of refs.bib by peninsula.bibfile)."""
     try:
         labels = apa.label_works(works)
-        return labels, {e.key: apa.format_reference(e, labels[e.key].year) for e in works}
+        return labels, {e.key: formatted(e, labels[e.key].year) for e in works}
     except apa.BibEntryError as err:
         logger.warning(
             "cannot format the %s: %s",

@@ -37,6 +37,7 @@ from .site import page_url
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 CITE_ID = "cite-this-essay"
 #: where the downloadable files go in the HTML output
@@ -247,6 +248,20 @@ def write_cite_files(app: Sphinx, pagename: str, *args: Any) -> None:
     (folder / f"{record.slug}.ris").write_text(ris(record, app.config), encoding="utf-8")
 
 
+def remove_cite_files(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """The BibTeX and RIS files of an essay that no longer exists, which an
+    incremental build would otherwise keep publishing; its record is still
+    there, since Sphinx forgets a removed document after this event."""
+    records = essays_domain(env).essays
+    for docname in removed:
+        if record := records.get(docname):
+            for suffix in ("bib", "ris"):
+                (Path(app.outdir) / CITE_DIR / f"{record.slug}.{suffix}").unlink(missing_ok=True)
+    return []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.essays")
     app.add_node(cite_box)
@@ -254,6 +269,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", add_cite_section, priority=450)
     app.add_post_transform(FillCiteBoxes)
     app.connect("html-page-context", write_cite_files)
+    app.connect("env-get-outdated", remove_cite_files)
     return {
         "version": "1.0",
         "env_version": 1,

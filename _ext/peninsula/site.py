@@ -17,6 +17,13 @@ links; the two extensions that also need it do not:
 Here the base URL is checked and normalised once, both extensions are given
 what they need from it, the sitemap is completed with the pages not written
 this time, and ``robots.txt`` points crawlers at the sitemap.
+
+Two things an incremental build would otherwise leave stale on the site:
+Sphinx leaves the page of a document that no longer exists in the output, where
+it would stay published (it is deleted here); and every page's sidebar shows
+the whole navigation (furo's toctree of every page's title), which Sphinx
+does not track: when a page enters or leaves a toctree, or a listed page's
+title changes, every page is written again.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from sphinx_sitemap import add_html_link
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +135,41 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         links.put((link, unique[link]))
 
 
+def remove_pages_of_removed_documents(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Delete the page of every document gone since the last build (an author
+    page whose author signs no essay any more, a deleted essay): Sphinx forgets
+    the document but leaves its page in the output, which would stay published."""
+    if is_site_builder(app):
+        for docname in removed:
+            Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
+    return []
+
+
+def _navigation(env: BuildEnvironment) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What every page's sidebar shows: the toctrees, and the title of each page
+    they list (furo's navigation has titles only)."""
+    includes = {doc: list(children) for doc, children in env.toctree_includes.items()}
+    listed = sorted({child for children in includes.values() for child in children})
+    return includes, {doc: env.titles[doc].astext() for doc in listed if doc in env.titles}
+
+
+def note_navigation(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    env.peninsula_navigation_before = _navigation(env)  # type: ignore[attr-defined]
+    return []
+
+
+def navigation_changed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Every page, when the navigation its sidebar shows has changed."""
+    before = getattr(env, "peninsula_navigation_before", None)
+    if before is None or before == _navigation(env) or not is_site_builder(app):
+        return []
+    return sorted(env.found_docs)
+
+
 def write_robots(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_site_builder(app):
         return
@@ -142,5 +185,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_base_url, priority=400)
     app.connect("build-finished", complete_sitemap, priority=400)
     app.connect("build-finished", write_robots)
+    app.connect("env-get-outdated", remove_pages_of_removed_documents)
+    app.connect("env-get-outdated", note_navigation)
+    app.connect("env-get-updated", navigation_changed)
     app.connect("doctree-resolved", absolute_body_links)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
