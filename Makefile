@@ -16,7 +16,7 @@ NODE_STAMP  := node_modules/.package-lock.json
 PORT        ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock html latexpdf site livehtml serve test check clean
+.PHONY: help venv lock html latexpdf site livehtml serve test check bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
@@ -38,7 +38,7 @@ lock: $(STAMP) ## regenerate requirements.txt (pins and hashes) from requirement
 html: $(STAMP) ## build the website into _build/html
 	$(BUILD) html $(SPHINXOPTS)
 
-latexpdf: $(STAMP) ## build the PDF edition and one PDF per essay into _build/latex (needs TeX Live)
+latexpdf: $(STAMP) ## the PDF edition and one PDF per essay into _build/latex, remaking only what changed (needs TeX Live)
 	tools/system-deps.sh pdf
 	$(BUILD) latexpdf $(SPHINXOPTS)
 
@@ -71,6 +71,18 @@ check: $(STAMP) ## ruff, then the editor's lint (report in _build/lint); STRICT=
 	$(BIN)/ruff format --check .
 	$(BIN)/sphinx-build -b lint . $(BUILDDIR)/lint -d $(BUILDDIR)/lint/.doctrees $(SPHINXOPTS) \
 	  -D peninsula_lint_strict=$(or $(STRICT),0)
+
+# the goals are ratios to plain Sphinx on the same essays, measured in the same run;
+# BENCH_ARGS adds e.g. --growth 400 --pdf --search --jobs 2 (benchmarks/bench.py --help)
+BENCH_N     ?= 200
+BENCH_M     ?= 2000
+BENCH_R     ?= 3
+BENCH_ARGS  ?=
+
+bench: $(STAMP) ## time our build against plain Sphinx: _build/bench.md and bench.json
+	$(BIN)/python benchmarks/bench.py --essays $(BENCH_N) --entries $(BENCH_M) \
+	  --repeat $(BENCH_R) --json $(BUILDDIR)/bench.json --markdown $(BUILDDIR)/bench.md \
+	  $(BENCH_ARGS)
 
 clean: ## remove everything built (keeps .venv)
 	rm -rf $(BUILDDIR) _generated topics authors

@@ -39,6 +39,8 @@ QUERIES = [
 
 def measure(site: str, browser, query: str) -> dict:
     """One query in a fresh browser profile: what the search fetched."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     fetched: list[tuple[str, int]] = []
@@ -50,9 +52,8 @@ def measure(site: str, browser, query: str) -> dict:
 
     page.on("requestfinished", note)
     page.goto(f"{site}/search.html?{query}")
-    page.wait_for_function(
-        "document.getElementById('search-status').textContent.length > 0", timeout=30_000
-    )
+    # the site's Content-Security-Policy forbids eval, so no wait_for_function
+    expect(page.locator("#search-status")).not_to_be_empty(timeout=30_000)
     page.wait_for_load_state("networkidle")
     results = page.locator("li.search-result").count()
     status = page.locator("#search-status").inner_text()
