@@ -135,6 +135,29 @@ def sphinx_command(args: argparse.Namespace, staging: Path, options: list[str]) 
     return command + options + ["-D", f"{PDF_DIR_SETTING}={pdfs}"]
 
 
+def latex_environment(builder: str) -> dict[str, str] | None:
+    """The environment of a PDF build: every document compiled at once.
+
+    ``sphinx-build -M latexpdf`` runs ``make all-pdf`` in the LaTeX folder,
+    and Sphinx's Makefile has one rule per PDF (the edition and each essay),
+    each running latexmk on its own files: with ``-j`` they compile side by
+    side, each document's output kept together. latexmk reruns a document
+    only when a file it read changed (by content, not date), so an unchanged
+    essay costs a check. In ``-pdfxe`` mode every xelatex pass writes an
+    ``.xdv`` and xdvipdfmx makes the PDF once, after the last pass, instead
+    of a PDF per pass. None for other builders.
+    """
+    if builder != "latexpdf":
+        return None
+    jobs = len(os.sched_getaffinity(0))
+    # a make above this one (make latexpdf) cannot lend its job slots through
+    # Python's subprocess, which closes their descriptors: ours replace them.
+    # PDFLATEX is the command of the Makefile's rule, redefined here because
+    # Sphinx sets LATEXMKOPTS itself on make's command line under -q
+    latexmk = r"latexmk\ -pdfxe\ -dvi-\ -ps-"
+    return dict(os.environ, MAKEFLAGS=f"-j{jobs} --output-sync=target -- PDFLATEX={latexmk}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("builder")
@@ -147,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     command = sphinx_command(args, staging, sphinx_options)
     try:
         with hold_staging(args.builddir):
-            result = subprocess.run(command, check=False)
+            result = subprocess.run(command, check=False, env=latex_environment(args.builder))
             if result.returncode != 0:
                 print(
                     f"build failed: nothing was published; {published} is as it was "

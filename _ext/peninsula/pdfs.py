@@ -98,6 +98,11 @@ def add_essay_documents(app: Sphinx, builder: Builder) -> None:
         essay_document(essays[docname], config) for docname in sorted(essays)
     ]
     context: dict[str, Any] = builder.context  # type: ignore[attr-defined]
+    if not context["printindex"].strip():
+        # \makeindex would have every glossary term write an entry, and latexmk
+        # run makeindex and then xelatex once more whenever an entry moved to
+        # another page, for an index that no PDF prints
+        context["makeindex"] = ""
     builder.peninsula_defaults = {key: context[key] for key in ESSAY_CONTEXT}  # type: ignore[attr-defined]
 
 
