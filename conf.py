@@ -173,8 +173,9 @@ latex_documents = [
 # no latex_toplevel_sectioning: each class's own top level is right, chapters
 # in the PDF edition and sections in an essay's PDF (peninsula.pdfs)
 latex_domain_indices = False
-# glossary terms write index entries, sorted by makeindex (in TeX Live's base);
-# xindy, Sphinx's default for xelatex, is not among the packages installed
+# no PDF prints an index (peninsula.pdfs then leaves out \makeindex, so the
+# glossary's terms write no entries to sort); xindy, Sphinx's default for
+# xelatex, is not among the packages installed
 latex_use_xindy = False
 latex_show_urls = "no"
 latex_additional_files = ["_static/latex/peninsula.sty"]
