@@ -120,7 +120,7 @@ peninsula_feed_subtitle = "Policy essays on diplomacy between the United States 
 # pages are listed at html_baseurl + page: no language or version segment
 sitemap_url_scheme = "{link}"
 sitemap_show_lastmod = False  # no git history is needed to build
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+sitemap_excludes = ["search.html", "404.html"]
 
 # -- 404 page (sphinx-notfound-page + peninsula.site) ------------------------
 
@@ -152,6 +152,11 @@ html_sidebars = {
         "sidebar/variant-selector.html",
     ]
 }
+# no general index page: its one content would be the glossary's terms, which
+# the glossary lists and links itself, and Sphinx writes it again on every
+# build, a quarter of a no-op rebuild at 200 essays
+html_use_index = False
+
 html_theme_options = {
     "source_repository": None,
     "navigation_with_keys": True,

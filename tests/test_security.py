@@ -28,7 +28,6 @@ PAGES = [
     "topics/sanctions.html",
     "authors/index.html",
     "authors/pronoy-chatterji.html",
-    "genindex.html",
     "search.html?q=sanctions&topic=Sanctions",
 ]
 #: collects what the browser reports before any script of the page runs

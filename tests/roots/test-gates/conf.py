@@ -123,7 +123,7 @@ peninsula_feed_subtitle = "Policy essays on diplomacy between the United States 
 # pages are listed at html_baseurl + page: no language or version segment
 sitemap_url_scheme = "{link}"
 sitemap_show_lastmod = False  # no git history is needed to build
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+sitemap_excludes = ["search.html", "404.html"]
 
 # -- 404 page (sphinx-notfound-page + peninsula.site) ------------------------
 
@@ -155,6 +155,8 @@ html_sidebars = {
         "sidebar/variant-selector.html",
     ]
 }
+html_use_index = False
+
 html_theme_options = {
     "source_repository": None,
     "navigation_with_keys": True,
