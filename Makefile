@@ -6,7 +6,7 @@
 PYTHON      ?= python3
 VENV        ?= .venv
 BUILDDIR    ?= _build
-SPHINXOPTS  ?= -W --keep-going -n
+SPHINXOPTS  ?= -W --keep-going -n -j auto
 BIN         := $(VENV)/bin
 # build into the staging folder, publish only what built
 BUILD       := $(BIN)/python tools/build.py --builddir $(BUILDDIR)
