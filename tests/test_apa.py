@@ -8,6 +8,7 @@ reference elements (9.4-9.43), order (9.44-9.49), in-text citations
 from __future__ import annotations
 
 import pytest
+from apa_forms import cite, reference
 from peninsula import apa
 from pybtex.database import parse_string
 
@@ -80,16 +81,6 @@ def entries():
 @pytest.fixture(scope="module")
 def labels(entries):
     return apa.label_works(list(entries.values()))
-
-
-def reference(entries, labels, key: str, as_: str = "text") -> str:
-    return apa.format_reference(entries[key], labels[key].year).render_as(as_)
-
-
-def cite(labels, *keys: str, narrative: bool = False, introduced=None, **extra) -> str:
-    works = [apa.Cited(labels[k], extra.get("pre", ""), extra.get("post", "")) for k in keys]
-    segments = apa.format_citation(works, narrative, introduced)
-    return "".join(text.render_as("text") for text, _ in segments)
 
 
 @pytest.mark.parametrize(

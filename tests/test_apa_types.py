@@ -11,6 +11,7 @@ otherwise. Markup (italics) is asserted on the HTML and LaTeX output.
 from __future__ import annotations
 
 import pytest
+from apa_forms import cite, reference
 from peninsula import apa
 from pybtex.database import parse_string
 
@@ -230,15 +231,6 @@ def entries():
 @pytest.fixture(scope="module")
 def labels(entries):
     return apa.label_works(list(entries.values()))
-
-
-def reference(entries, labels, key: str, as_: str = "text") -> str:
-    return apa.format_reference(entries[key], labels[key].year).render_as(as_)
-
-
-def cite(labels, key: str, narrative: bool = False, introduced=None) -> str:
-    segments = apa.format_citation([apa.Cited(labels[key])], narrative, introduced)
-    return "".join(text.render_as("text") for text, _ in segments)
 
 
 REFERENCES = {

@@ -117,14 +117,14 @@ def _bibtex_value(text: str) -> str:
 def bibtex(record: Essay, config: Config) -> str:
     date = record.date
     credited = credits(record, config)
-    # a group's name is braced twice: BibTeX reads it as one name, not as "family, given"
-    names = [
-        f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in people(credited)
-    ]
-    fields = [
-        ("author", " and ".join(names)),
-        ("editor", "{" + credited.editors + "}"),
-    ]
+
+    def names(persons: list[Person]) -> str:
+        # a group's name is braced: BibTeX reads it as one name, not as "family, given"
+        return " and ".join(
+            f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in persons
+        )
+
+    fields = [("author", names(people(credited))), ("editor", names(editors(credited)))]
     fields += [
         ("title", full_title(record)),
         ("date", date.iso),

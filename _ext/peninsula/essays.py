@@ -363,13 +363,14 @@ def count_words(section: nodes.Element) -> int:
     however long its label is."""
     words = 0
     for node in section.findall(nodes.Text):
-        if any(isinstance(a, nodes.title) for a in _ancestors(node, section)):
+        if any(isinstance(a, nodes.title) for a in ancestors(node, section)):
             continue
         words += len(node.astext().split())
     return words
 
 
-def _ancestors(node: nodes.Node, stop: nodes.Node) -> Iterable[nodes.Node]:
+def ancestors(node: nodes.Node, stop: nodes.Node | None = None) -> Iterable[nodes.Node]:
+    """The elements that hold *node*, innermost first, up to *stop* (excluded)."""
     parent = node.parent
     while parent is not None and parent is not stop:
         yield parent

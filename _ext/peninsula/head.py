@@ -35,7 +35,7 @@ from . import apa
 from .citations import bib_entries, citations_domain
 from .cite import full_title
 from .dates import Date
-from .essays import Essay, credits, essays_domain
+from .essays import Essay, ancestors, credits, essays_domain
 from .pdfs import essay_pdf
 from .site import base_url, is_site_builder, page_url
 
@@ -217,6 +217,14 @@ def script_json(data: dict) -> str:
     return text.replace("</", "<\\/")
 
 
+def picture_url(app: Sphinx, record: Essay) -> str:
+    """The address of the essay's picture as the site publishes it, or ""."""
+    if not record.image:
+        return ""
+    name = app.builder.images.get(record.image.file)  # type: ignore[attr-defined]
+    return f"{base_url(app.config)}_images/{name}" if name else ""
+
+
 def add_head_tags(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -228,10 +236,7 @@ def add_head_tags(
     domain = citations_domain(app.env)
     cited = [entries[key] for key in domain.cited.get(pagename, []) if key in entries]
     source = entries.get(record.source) if record.source else None
-    image_url = ""
-    if record.image:
-        name = app.builder.images.get(record.image.file)  # type: ignore[attr-defined]
-        image_url = f"{base_url(app.config)}_images/{name}" if name else ""
+    image_url = picture_url(app, record)
     tags = [_meta("description", record.abstract)]
     tags += highwire_tags(record, app.config, cited)
     tags += [_property("article:published_time", record.date.iso)]
@@ -275,7 +280,7 @@ def page_description(doctree: nodes.document) -> str:
     essays left out, as long as a link preview shows."""
     text = ""
     for para in doctree.findall(nodes.paragraph):
-        if any(NOT_PROSE & set(a.get("classes", [])) for a in _ancestors(para)):
+        if any(NOT_PROSE & set(a.get("classes", [])) for a in ancestors(para)):
             continue
         words = " ".join(para.astext().split())
         if text and text[-1] not in ".!?:;,":  # list items and captions end bare
@@ -284,15 +289,6 @@ def page_description(doctree: nodes.document) -> str:
         if len(text) > DESCRIPTION_LENGTH:
             break
     return shorten(text)
-
-
-def _ancestors(node: nodes.Node) -> list[nodes.Element]:
-    out = []
-    while node is not None:
-        if isinstance(node, nodes.Element):
-            out.append(node)
-        node = node.parent
-    return out
 
 
 def add_opengraph_tags(
@@ -320,11 +316,10 @@ def add_opengraph_tags(
         tags.append(_property("og:description", description))
         if record is None:  # an essay's head has its abstract as description already
             tags.append(_meta("description", description))
-    if record and record.image:
-        name = app.builder.images.get(record.image.file)  # type: ignore[attr-defined]
-        if name:
-            tags.append(_property("og:image", f"{base_url(config)}_images/{name}"))
-            tags.append(_property("og:image:alt", record.image.alt))
+    image_url = picture_url(app, record) if record else ""
+    if image_url:
+        tags.append(_property("og:image", image_url))
+        tags.append(_property("og:image:alt", record.image.alt))
     tags.append(_meta("twitter:card", "summary"))
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
 

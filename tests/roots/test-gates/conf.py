@@ -20,6 +20,9 @@ REPO = Path(peninsula.__file__).resolve().parents[2]
 # -- Project -----------------------------------------------------------------
 
 project = "Peninsula Papers"
+# The editors: credited as the editors of every edition, and as the group
+# author of an edition whose original is unsigned (APA 7, 9.11), in the head
+# tags, the cite box, the feed, the search record and the PDFs alike
 peninsula_editors = "Editors of Peninsula Papers"
 author = peninsula_editors
 copyright = "2026, the editors and authors of Peninsula Papers; essays under CC BY 4.0"
@@ -155,6 +158,9 @@ html_sidebars = {
         "sidebar/variant-selector.html",
     ]
 }
+# no general index page: its one content would be the glossary's terms, which
+# the glossary lists and links itself, and Sphinx writes it again on every
+# build, a quarter of a no-op rebuild at 200 essays
 html_use_index = False
 
 html_theme_options = {
@@ -178,8 +184,9 @@ latex_documents = [
 # no latex_toplevel_sectioning: each class's own top level is right, chapters
 # in the PDF edition and sections in an essay's PDF (peninsula.pdfs)
 latex_domain_indices = False
-# glossary terms write index entries, sorted by makeindex (in TeX Live's base);
-# xindy, Sphinx's default for xelatex, is not among the packages installed
+# no PDF prints an index (peninsula.pdfs then leaves out \makeindex, so the
+# glossary's terms write no entries to sort); xindy, Sphinx's default for
+# xelatex, is not among the packages installed
 latex_use_xindy = False
 latex_show_urls = "no"
 latex_additional_files = [str(REPO / "_static/latex/peninsula.sty")]
