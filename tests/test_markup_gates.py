@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gates import assert_refused
+from gates import assert_refused, png
 
 ESSAY = "articles/the-line.md"
 RAW_FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](https://...))"
@@ -54,7 +54,7 @@ ROWS = {
         f"{ESSAY}:17: WARNING: unknown glossary term 'NLX': did you mean 'NLL'? [ref.term]",
     ),
     "image without alt text": (
-        lambda p: ((p / "articles" / "map.png").write_bytes(b""), append(p, "![](map.png)")),
+        lambda p: (png(p / "articles" / "map.png"), append(p, "![](map.png)")),
         f"{ESSAY}:19: WARNING: image 'map.png' has no alt text: say what it shows for readers "
         "who cannot see it, ![a map of the Northern Limit Line](map.png) [markup.alt]",
     ),

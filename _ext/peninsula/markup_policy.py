@@ -1,10 +1,26 @@
-"""Refuse raw HTML, script links and pictures without alt text in the corpus.
+"""What markup a page may use: Markdown, a short list of directives and roles, no HTML.
 
-Why this exists: an essay is Markdown. Raw HTML (a ``<script>``, an
-``<iframe>``, an ``onclick=`` attribute, a ``{raw}`` or ``{eval-rst}`` block
-producing one) or a ``javascript:`` link would run in every reader's browser,
-and a picture without alt text says nothing to a reader who cannot see it. The
+Why this exists: an essay is Markdown, from a contributor the journal does
+not control. Raw HTML (a ``<script>``, an ``<iframe>``, an ``onclick=``
+attribute) or a ``javascript:`` link would run in every reader's browser, and
+a picture without alt text says nothing to a reader who cannot see it. The
 build stops at the line that holds the mistake and says what to write instead.
+
+Directives and roles are code that runs while the page is read: Sphinx and
+docutils have dozens, and some read files (``{include}``, ``{literalinclude}``,
+``{csv-table}``), fetch addresses (``{csv-table}`` with ``:url:``), write
+markup through (``{raw}``, ``{eval-rst}``) or run what they are given
+(``{ifconfig}``). So a page may use only the ones listed here
+(``ESSAY_DIRECTIVES`` and ``ESSAY_ROLES`` for an essay, and the site's own
+pages a few more for their lists), and any other is refused at its line,
+before it runs. The files the allowed ones name are held to the project
+(peninsula.paths).
+
+A page's front matter may not change how it is parsed: MyST honours a
+``myst:`` block (and the older top-level ``html_meta`` and ``substitutions``)
+on any page, which turns on Jinja substitutions (``{{ env.config }}``) or
+writes ``<meta http-equiv="refresh">`` into the head. Such a key is refused at
+its line and the page is parsed with the project's settings.
 
 Upstream flaw worked around: markdown-it (under MyST) refuses to make a link of
 a ``javascript:``, ``vbscript:`` or ``data:`` address, in every link syntax
@@ -20,18 +36,25 @@ descriptions) they come from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+from docutils.statemachine import StringList
+from myst_parser.config.main import TopmatterReadError, read_topmatter
+from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
-from myst_parser.warnings_ import create_warning
 from sphinx import addnodes
+from sphinx.domains.std import Glossary as StdGlossary
 from sphinx.util import logging
 
+from .citations import ENTRY_ID
+from .cite import CITE_ID as CITE_BOX_ID
+
 if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
     from sphinx.application import Sphinx
 
 logger = logging.getLogger(__name__)
@@ -48,6 +71,53 @@ CLOSING_TAG_RE = re.compile(r"^\s*</\s*[A-Za-z][\w:-]*\s*>\s*$")
 EVENT_ATTRIBUTE_RE = re.compile(r"\s(on[a-z]+)\s*=", re.I)
 RAW_FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](https://...))"
 
+#: the directives an essay may use: figures, tables, asides and mathematics
+ESSAY_DIRECTIVES = frozenset(
+    {
+        "figure",
+        "image",
+        "table",
+        "list-table",
+        "math",
+        "epigraph",
+        "pull-quote",
+        "admonition",
+        "note",
+        "tip",
+        "important",
+        "warning",
+        "seealso",
+    }
+)
+#: and the site's own pages: its contents, the lists made from the essays'
+#: records, the glossary, the chronology and the corpus's bibliography
+PAGE_DIRECTIVES = ESSAY_DIRECTIVES | {
+    "toctree",
+    "glossary",
+    "essay-list",
+    "browse-index",
+    "chronology",
+    "corpus-bibliography",
+}
+#: the roles an essay may use; other ``{cite:...}`` forms are let through to
+#: peninsula.citations, which says which form to write instead
+ESSAY_ROLES = frozenset(
+    {"cite:p", "cite:t", "ref", "term", "doc", "numref", "download", "abbr", "sub", "sup", "math"}
+)
+PAGE_ROLES = ESSAY_ROLES | {"pdf-edition"}
+#: ids the site gives to what it adds to a page (the cite box, the essay's
+#: picture, furo's search box), and the beginnings of those it numbers (a
+#: References entry ``ref-<key>``, a citation ``cite-<key>-<n>``, furo's
+#: ``furo-...`` and ``svg-...``, the search page's ``search-...``): a label or
+#: heading of the author's with one of them would make two elements with one
+#: id, and a link or a preview would find the wrong one. (A heading or label
+#: ``references`` is peninsula.citations' to refuse, with its own message.)
+RESERVED_IDS = frozenset({CITE_BOX_ID, "essay-image", "searchbox"})
+RESERVED_ID_PREFIXES = (ENTRY_ID.format(key=""), "cite-", "furo-", "svg-", "search-")
+#: front-matter keys by which MyST lets a page change its own parsing
+PAGE_SETTINGS = ("myst", "html_meta", "substitutions")
+TOP_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
 
 def _every_link(url: str) -> bool:
     """markdown-it's link check, replaced: every address makes a link, so that
@@ -56,8 +126,106 @@ def _every_link(url: str) -> bool:
     return True
 
 
+def is_essay_page(env: Any) -> bool:
+    """Whether the page being read is an essay, a contributor's page (where
+    peninsula.essays is not set up, no page is)."""
+    folder = getattr(env.config, "peninsula_essay_dir", None)
+    return bool(folder) and env.docname.startswith(folder.rstrip("/") + "/")
+
+
+def _listed(names: Iterable[str]) -> str:
+    return ", ".join("{%s}" % name for name in sorted(names))
+
+
+class PolicyRenderer(SphinxRenderer):
+    """MyST's renderer, running only the directives and roles a page may use."""
+
+    def _refuse(self, message: str, line: int, subtype: str) -> None:
+        logger.warning(
+            message,
+            location=(self.sphinx_env.docname, line),
+            type="markup",
+            subtype=subtype,
+        )
+
+    def run_directive(self, name: str, first_line: str, content: str, position: int, *args, **kw):
+        essay = is_essay_page(self.sphinx_env)
+        allowed = ESSAY_DIRECTIVES if essay else PAGE_DIRECTIVES
+        if name.lower() not in allowed:
+            where = "an essay" if essay else "a page"
+            self._refuse(
+                f"directive {{{name}}} is not allowed in {where}: write Markdown, or use "
+                f"one of {_listed(allowed)}",
+                position,
+                "directive",
+            )
+            return []
+        return super().run_directive(name, first_line, content, position, *args, **kw)
+
+    def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
+        self._refuse(
+            "an {eval-rst} block is not allowed in the corpus: write Markdown instead",
+            token_line(token),
+            "directive",
+        )
+
+    def render_myst_role(self, token: SyntaxTreeNode) -> None:
+        name = token.meta["name"]
+        essay = is_essay_page(self.sphinx_env)
+        allowed = ESSAY_ROLES if essay else PAGE_ROLES
+        if name.lower() not in allowed and not name.lower().startswith("cite:"):
+            where = "an essay" if essay else "a page"
+            self._refuse(
+                f"role {{{name}}} is not allowed in {where}: use one of {_listed(allowed)}",
+                token_line(token) if token.map else 0,
+                "role",
+            )
+            # its text stays, as text
+            self.current_node += nodes.literal(token.content, token.content)
+            return
+        super().render_myst_role(token)
+
+
+class Glossary(StdGlossary):
+    """Sphinx's glossary, giving each term the line it is on.
+
+    MyST numbers a directive's content lines from 0, where Sphinx's glossary
+    takes them for the page's lines (0-based, as docutils counts a block's
+    lines): every term was placed at the top of the page, and a mistake in one
+    was reported there. The terms' own line is then counted from 1, as every
+    node's is."""
+
+    def run(self) -> list[nodes.Node]:
+        first = self.lineno + self.content_offset
+        self.content = StringList(
+            list(self.content),
+            items=[(source, first + offset) for source, offset in self.content.items],
+        )
+        result = super().run()
+        for node in result:
+            for term in node.findall(nodes.term):
+                term.line += 1
+        return result
+
+
+def front_matter_lines(text: str) -> dict[str, int]:
+    """The line of each top-level key of the front matter of *text*."""
+    lines = text.splitlines()
+    found: dict[str, int] = {}
+    if not lines or lines[0].strip() != "---":
+        return found
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        match = TOP_KEY_RE.match(line)
+        if match:
+            found.setdefault(match[1], number)
+    return found
+
+
 class MarkdownParser(MystParser):
-    """MyST's parser, whose markdown-it makes a link of every address."""
+    """MyST's parser, whose markdown-it makes a link of every address, with
+    the renderer of the policy and the project's settings on every page."""
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         config = document.settings.env.myst_config
@@ -66,12 +234,18 @@ class MarkdownParser(MystParser):
         except TopmatterReadError:
             topmatter = None  # MyST reports it while rendering
         if topmatter:
-            config = merge_file_level(
-                config,
-                topmatter,
-                lambda wtype, msg: create_warning(document, msg, wtype, line=1, append_to=document),
-            )
-        md = create_md_parser(config, SphinxRenderer)
+            lines = front_matter_lines(inputstring)
+            for key in PAGE_SETTINGS:
+                if key in topmatter:
+                    logger.warning(
+                        "front-matter key %r is not allowed: a page may not change how it is "
+                        "parsed or add head tags; remove it (settings belong in conf.py)",
+                        key,
+                        location=(document.settings.env.docname, lines.get(key, 1)),
+                        type="markup",
+                        subtype="front_matter",
+                    )
+        md = create_md_parser(config, PolicyRenderer)
         # an instance attribute: markdown-it's rules call md.validateLink(url)
         md.validateLink = _every_link  # type: ignore[method-assign]
         md.options["document"] = document
@@ -192,7 +366,59 @@ def _refuse_images(doctree: nodes.document) -> None:
             )
 
 
+def _refuse_reserved_ids(doctree: nodes.document) -> None:
+    """The author's labels and headings, before the build adds its own sections."""
+    for node in list(doctree.findall(nodes.Element)):
+        for node_id in list(node.get("ids", ())):
+            if node_id in RESERVED_IDS or node_id.startswith(RESERVED_ID_PREFIXES):
+                what = "heading" if isinstance(node, nodes.section) else "label"
+                logger.warning(
+                    "%s id %r is the site's own: it names what the build adds to the page "
+                    "(references, citations, the cite box); choose another label, or reword "
+                    "the heading",
+                    what,
+                    node_id,
+                    location=node,
+                    type="markup",
+                    subtype="label",
+                )
+                node["ids"].remove(node_id)
+                doctree.ids.pop(node_id, None)
+                if not node["ids"]:
+                    doctree.set_id(node)  # a section must have one, for the contents
+
+
+def _refuse_markup_in_terms(doctree: nodes.document) -> None:
+    """A glossary term is a name: its previews, its id and the index read it as
+    text. (Raw HTML in a term is refused as anywhere else.)"""
+    for glossary in doctree.findall(addnodes.glossary):
+        _refuse_markup_in_glossary(glossary)
+
+
+def _refuse_markup_in_glossary(glossary: addnodes.glossary) -> None:
+    for term in glossary.findall(nodes.term):
+        markup = [
+            child
+            for child in term.children
+            if not isinstance(child, (nodes.Text, addnodes.index, nodes.raw))
+        ]
+        if markup:
+            logger.warning(
+                "glossary term %r holds markup (%s): write the term as plain text; links "
+                "and citations belong in its definition",
+                term.astext(),
+                markup[0].tagname,
+                location=term,
+                type="markup",
+                subtype="term",
+            )
+            for child in markup:
+                child.replace_self(nodes.Text(child.astext()))
+
+
 def check_markup(app: Sphinx, doctree: nodes.document) -> None:
+    _refuse_reserved_ids(doctree)
+    _refuse_markup_in_terms(doctree)
     _refuse_raw(doctree)
     _refuse_links(doctree)
     _refuse_images(doctree)
@@ -200,6 +426,8 @@ def check_markup(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
+    app.setup_extension("peninsula.paths")
     app.add_source_parser(MarkdownParser, override=True)
+    app.add_directive_to_domain("std", "glossary", Glossary, override=True)
     app.connect("doctree-read", check_markup, priority=300)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
