@@ -20,11 +20,11 @@ ESSAY = "articles/the-line.md"
 #: what no build may copy: it stands beside the project, as a key or a token would
 SECRET = "peninsula-secret-7f3a"
 ESSAY_DIRECTIVES = (
-    "{admonition}, {epigraph}, {figure}, {image}, {important}, {list-table}, {math}, "
+    "{admonition}, {epigraph}, {figure}, {image}, {important}, {list-table}, "
     "{note}, {pull-quote}, {seealso}, {table}, {tip}, {warning}"
 )
 ESSAY_ROLES = (
-    "{abbr}, {cite:p}, {cite:t}, {doc}, {download}, {math}, {numref}, {ref}, {sub}, {sup}, {term}"
+    "{abbr}, {cite:p}, {cite:t}, {doc}, {download}, {numref}, {ref}, {sub}, {sup}, {term}"
 )
 PICTURE_FIX = "save it as PNG or JPEG beside the essay and give its path, ![what it shows](map.png)"
 FILE_FIX = "put the file in the project, beside the essay, and link to it there"
@@ -225,6 +225,11 @@ IDS = {
         nothing,
         "(cite-this-essay)=\nA paragraph.",
         lambda n: f"{ESSAY}:{n + 1}: WARNING: label id 'cite-this-essay' {RESERVED}",
+    ),
+    "name of a figure": (
+        lambda p: png(p / "articles" / "map.png"),
+        "```{figure} map.png\n:alt: a map\n:name: ref-kim2022missile\n\nThe map.\n```",
+        lambda n: f"{ESSAY}:{n}: WARNING: label id 'ref-kim2022missile' {RESERVED}",
     ),
 }
 #: a heading takes the id of its words unless a label has it already

@@ -13,7 +13,7 @@ FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](h
 
 PAGE_DIRECTIVES = (
     "{admonition}, {browse-index}, {chronology}, {corpus-bibliography}, {epigraph}, "
-    "{essay-list}, {figure}, {glossary}, {image}, {important}, {list-table}, {math}, {note}, "
+    "{essay-list}, {figure}, {glossary}, {image}, {important}, {list-table}, {note}, "
     "{pull-quote}, {seealso}, {table}, {tip}, {toctree}, {warning}"
 )
 

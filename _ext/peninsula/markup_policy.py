@@ -71,14 +71,15 @@ CLOSING_TAG_RE = re.compile(r"^\s*</\s*[A-Za-z][\w:-]*\s*>\s*$")
 EVENT_ATTRIBUTE_RE = re.compile(r"\s(on[a-z]+)\s*=", re.I)
 RAW_FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](https://...))"
 
-#: the directives an essay may use: figures, tables, asides and mathematics
+#: the directives an essay may use: figures, tables and asides. (No
+#: mathematics: Sphinx shows it with MathJax from another site, which the
+#: site's Content-Security-Policy refuses, and a reader would see TeX.)
 ESSAY_DIRECTIVES = frozenset(
     {
         "figure",
         "image",
         "table",
         "list-table",
-        "math",
         "epigraph",
         "pull-quote",
         "admonition",
@@ -102,18 +103,18 @@ PAGE_DIRECTIVES = ESSAY_DIRECTIVES | {
 #: the roles an essay may use; other ``{cite:...}`` forms are let through to
 #: peninsula.citations, which says which form to write instead
 ESSAY_ROLES = frozenset(
-    {"cite:p", "cite:t", "ref", "term", "doc", "numref", "download", "abbr", "sub", "sup", "math"}
+    {"cite:p", "cite:t", "ref", "term", "doc", "numref", "download", "abbr", "sub", "sup"}
 )
 PAGE_ROLES = ESSAY_ROLES | {"pdf-edition"}
 #: ids the site gives to what it adds to a page (the cite box, the essay's
 #: picture, furo's search box), and the beginnings of those it numbers (a
 #: References entry ``ref-<key>``, a citation ``cite-<key>-<n>``, furo's
-#: ``furo-...`` and ``svg-...``, the search page's ``search-...``): a label or
+#: ``furo-...`` and ``svg-...`` of every page): a label or
 #: heading of the author's with one of them would make two elements with one
 #: id, and a link or a preview would find the wrong one. (A heading or label
 #: ``references`` is peninsula.citations' to refuse, with its own message.)
 RESERVED_IDS = frozenset({CITE_BOX_ID, "essay-image", "searchbox"})
-RESERVED_ID_PREFIXES = (ENTRY_ID.format(key=""), "cite-", "furo-", "svg-", "search-")
+RESERVED_ID_PREFIXES = (ENTRY_ID.format(key=""), "cite-", "furo-", "svg-")
 #: front-matter keys by which MyST lets a page change its own parsing
 PAGE_SETTINGS = ("myst", "html_meta", "substitutions")
 TOP_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
