@@ -23,9 +23,7 @@ ESSAY_DIRECTIVES = (
     "{admonition}, {epigraph}, {figure}, {image}, {important}, {list-table}, "
     "{note}, {pull-quote}, {seealso}, {table}, {tip}, {warning}"
 )
-ESSAY_ROLES = (
-    "{abbr}, {cite:p}, {cite:t}, {doc}, {download}, {numref}, {ref}, {sub}, {sup}, {term}"
-)
+ESSAY_ROLES = "{abbr}, {cite:p}, {cite:t}, {doc}, {download}, {numref}, {ref}, {sub}, {sup}, {term}"
 PICTURE_FIX = "save it as PNG or JPEG beside the essay and give its path, ![what it shows](map.png)"
 FILE_FIX = "put the file in the project, beside the essay, and link to it there"
 
