@@ -93,6 +93,8 @@ PRINTED = [
     ("snake_case", "snake_case"),
     ("snake\\_case", "snake_case"),
     ("2^10", "2^10"),
+    ("2\\textasciicircum{}10", "2^10"),
+    ("a \\textbraceleft{}set\\textbraceright{} of", "a {set} of"),
     ("a\\textasciitilde{}b", "a~b"),
     ("C:\\textbackslash{}dir", "C:\\dir"),
     ("Caf\\'e {\\\"U}ber", "Café Über"),
@@ -126,7 +128,7 @@ REFUSED = [
         "italics itself: keep the words, in braces if their capitals must stay",
     ),
     (
-        "2\\textasciicircum{}10",
+        "2\\textasciicircum 10",
         "k: the title field has \\textasciicircum, which would be printed as written: "
         "write ^ itself",
     ),

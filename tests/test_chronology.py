@@ -406,3 +406,30 @@ def test_a_missing_data_file_is_reported_at_the_directive(make_app, copy_of_root
         f"{copy_of_root / 'chronology.md'}:3: WARNING: chronology data file 'events.yaml' not "
         "found: give its path relative to this page [chronology.data]"
     )
+
+
+def test_a_chronology_too_deep_or_with_aliases_is_refused_at_its_line():
+    """No event needs them: deep nesting would exhaust the reader's stack (a
+    traceback, not a message), and an alias repeats a value without writing it."""
+    deep = "- date: 2022-11-02\n  label: event-x\n  title: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert load_events(deep) == (
+        [],
+        [
+            (
+                3,
+                "the chronology is nested more than 16 levels deep: write each event as "
+                "'- date:' with 'field: value' lines",
+            )
+        ],
+    )
+    aliased = "- date: &d 2022-11-02\n  label: event-x\n  title: x\n- date: *d\n"
+    assert load_events(aliased) == (
+        [],
+        [
+            (
+                4,
+                "the chronology uses the YAML alias '*d': write the value out where it is "
+                "needed; the chronology takes no aliases",
+            )
+        ],
+    )

@@ -384,3 +384,43 @@ def test_allowed_markup_and_files_inside_the_project_build(hostile_copy):
     assert (html / "_images" / "map.png").is_file()
     assert list(html.glob("_downloads/*/data.csv"))
     assert 'class="admonition note"' in page
+
+
+def test_an_essays_file_name_is_its_slug(hostile_copy):
+    """The file name is the essay's address in the sitemap, the feed and the
+    cite files: a name that would need escaping there is refused."""
+    (hostile_copy / ESSAY).rename(hostile_copy / "articles" / "The Line {at} Sea%.md")
+    assert_refused(
+        hostile_copy,
+        [
+            "articles/The Line {at} Sea%.md:1: WARNING: the essay's file name "
+            "'The Line {at} Sea%.md' is not a slug: rename it with lower-case letters, digits "
+            "and hyphens, as articles/the-line-at-sea.md [essays.file_name]"
+        ],
+    )
+
+
+def test_an_absolute_path_and_a_language_variant_are_held_to_the_project(hostile_copy):
+    """Sphinx takes ``//tmp/x`` for the absolute path /tmp/x, and shows
+    ``map.en.png`` in place of ``map.png`` when it exists: both are checked
+    as the files Sphinx would copy."""
+    secret = hostile_copy.parent / "secret.png"
+    png(hostile_copy / "articles" / "map.png")
+    symlink(hostile_copy, "articles/map.en.png", "../../secret.png")
+    essay = hostile_copy / ESSAY
+    essay.write_text(
+        essay.read_text()
+        + f"\n![a map](/{secret})\n\nSee [the data](/{secret}).\n\n![a map of the line](map.png)\n"
+    )
+    assert_refused(
+        hostile_copy,
+        sorted(
+            [
+                picture(f"/{secret}", OUTSIDE, 19),
+                linked_file(f"/{secret}", OUTSIDE, 21),
+                picture("map.png", SYMLINK, 23),
+            ]
+        ),
+        in_any_order=True,
+    )
+    assert_secret_kept(hostile_copy)

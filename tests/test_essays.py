@@ -258,7 +258,7 @@ WITH_IMAGE = GOOD.replace(
             "file: newer-map.png",
             "file: newer.md",
             16,
-            "image file 'newer.md' is not a picture: use .png, .jpg, .jpeg, .webp, .svg",
+            "image file 'newer.md' is not a picture: use .png, .jpg, .jpeg",
         ),
         (
             "  alt: A blue rectangle standing for a map\n",

@@ -60,7 +60,7 @@ KNOWN = Known(
 @pytest.fixture
 def folder(tmp_path) -> Path:
     """The essay's folder, with its picture."""
-    (tmp_path / "map.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     return tmp_path
 
 
@@ -449,7 +449,7 @@ def test_what_is_not_known_is_not_checked():
         ),
         pytest.param(
             [("file: map.png", "file: map.pdf")],
-            [(17, "image file 'map.pdf' is not a picture: use .png, .jpg, .jpeg, .webp, .svg")],
+            [(17, "image file 'map.pdf' is not a picture: use .png, .jpg, .jpeg")],
             id="image-not-a-picture",
         ),
         pytest.param(
@@ -474,10 +474,138 @@ def test_what_is_not_known_is_not_checked():
             ],
             id="image-outside",
         ),
+        # what is not text, and YAML that no value should be built from
+        pytest.param(
+            [("abstract: >-\n  Two sentences\n  of abstract.", 'abstract: "Two\n  of \\a text."')],
+            [
+                (
+                    11,
+                    "field 'abstract' holds the control character U+0007, which is not text: delete it",
+                )
+            ],
+            id="control-character-escaped-on-a-later-line",
+        ),
+        pytest.param(
+            [("- name: Naman Gurudatha", '- name: "Naman \\e[2J Gurudatha"')],
+            [
+                (
+                    8,
+                    "an author's 'name' holds the control character U+001B, which is not "
+                    "text: delete it",
+                )
+            ],
+            id="terminal-escape-in-a-name",
+        ),
+        pytest.param(
+            [("license: CC-BY-4.0", 'license: CC-BY-4.0\n"\\e[2J": x')],
+            [
+                (
+                    16,
+                    "unknown field '\\x1b[2J': the fields are title, subtitle, authors, date, "
+                    "abstract, topics, source, license, image",
+                )
+            ],
+            id="terminal-escape-in-a-field-name-is-shown-escaped",
+        ),
+        pytest.param(
+            [("title: Talks with {North Korea}", "title: Talks\x07")],
+            [(2, "front matter holds the control character U+0007, which is not text: delete it")],
+            id="control-character-written-as-itself",
+        ),
+        pytest.param(
+            [("subtitle: A view from {Seoul}", 'subtitle: "A view \\uFFFE"')],
+            [(3, "field 'subtitle' holds the non-character U+FFFE, which is not text: delete it")],
+            id="non-character",
+        ),
+        pytest.param(
+            [("affiliation: Example University", 'affiliation: "Example \\ud800"')],
+            [
+                (
+                    6,
+                    "an author's 'affiliation' holds the lone surrogate U+D800, which is not "
+                    "text: delete it",
+                )
+            ],
+            id="lone-surrogate",
+        ),
+        pytest.param(
+            [("title: Talks with {North Korea}", 'title: "Talks\\Lwith"')],
+            [(2, "field 'title' must fit on one line")],
+            id="line-separator-in-a-title",
+        ),
+        pytest.param(
+            [
+                ("title: Talks with", "title: &k Talks with"),
+                ("source: chatterji2023broadened", "source: *k"),
+            ],
+            [
+                (
+                    14,
+                    "front matter uses the YAML alias '*k': write the value out where it is "
+                    "needed; front matter takes no aliases",
+                )
+            ],
+            id="alias",
+        ),
+        pytest.param(
+            [("topics: [sanctions, deterrence]", "topics: " + "[" * 17 + "]" * 17)],
+            [
+                (
+                    13,
+                    "front matter is nested more than 16 levels deep: write 'field: value' "
+                    "lines as templates/essay.md does",
+                )
+            ],
+            id="nested-too-deep",
+        ),
+        pytest.param(
+            [("- name: Naman Gurudatha", "- name: Pronoy Chatterji")],
+            [(8, "author 'Pronoy Chatterji' is listed twice (also line 5): remove one")],
+            id="author-twice",
+        ),
+        pytest.param(
+            [("- name: Naman Gurudatha", "- name: pronoy-chatterji")],
+            [
+                (
+                    8,
+                    "author 'pronoy-chatterji' would share the page authors/pronoy-chatterji "
+                    "with 'Pronoy Chatterji' (line 5): write one person's name the same way "
+                    "everywhere, and two people's names so that they differ in more than "
+                    "accents, case or punctuation",
+                )
+            ],
+            id="two-names-one-page",
+        ),
+        pytest.param(
+            [("- name: Naman Gurudatha", '- name: "..."')],
+            [
+                (
+                    8,
+                    "an author's 'name' '...' has no letter or digit to name the author's "
+                    "page with: write the name as the author signs it",
+                )
+            ],
+            id="name-without-letters",
+        ),
     ],
 )
 def test_each_mistake_gives_one_message_at_its_line(folder, edits, expected):
     assert problems_of(broken(*edits), folder) == expected
+
+
+def test_text_is_one_line_of_single_spaces(folder):
+    record = parse(
+        broken(("title: Talks with {North Korea}", 'title: "Talks  with\\t{North Korea}"')),
+        "articles/talks",
+        KNOWN,
+        folder,
+    )
+    assert isinstance(record, Essay)
+    assert (record.title, record.title_bibtex) == (
+        "Talks with North Korea",
+        "Talks with {North Korea}",
+    )
+    assert record.abstract == "Two sentences of abstract."
 
 
 def test_every_mistake_of_a_file_is_reported_at_once(folder):
@@ -489,6 +617,34 @@ def test_every_mistake_of_a_file_is_reported_at_once(folder):
         ("license:", "licence:"),
     )
     assert [line for line, _ in problems_of(text, folder)] == [7, 9, 13, 15, 16]
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (
+            lambda folder: (folder / "map.png").symlink_to(folder.parent / "secret.png"),
+            "it leads outside the essay's folder through a symlink",
+        ),
+        (
+            lambda folder: (folder / "map.png").write_text("a password\n"),
+            "the file is not a PNG picture",
+        ),
+    ],
+    ids=["symlink-outside", "not-a-png"],
+)
+def test_the_picture_is_a_picture_in_the_essays_folder(tmp_path, make, why):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\nsecret")
+    make(folder)
+    assert problems_of(GOOD, folder) == [
+        (
+            17,
+            f"image file 'map.png' is refused: {why}: save it as PNG or JPEG in the "
+            "essay's folder and give its name",
+        )
+    ]
 
 
 def test_the_picture_is_not_looked_for_without_a_folder():
@@ -516,11 +672,15 @@ def test_orcid_checksum(orcid, ok):
 
 
 def test_author_names_are_read_from_any_file_without_failing():
-    assert author_names(GOOD) == ["Pronoy Chatterji", "Naman Gurudatha"]
+    assert author_names(GOOD) == [("Pronoy Chatterji", 5), ("Naman Gurudatha", 8)]
     # YAML would fail to build this date; the names are read all the same
     assert author_names(GOOD.replace("2023-02-05", "2023-02-30")) == [
-        "Pronoy Chatterji",
-        "Naman Gurudatha",
+        ("Pronoy Chatterji", 5),
+        ("Naman Gurudatha", 8),
+    ]
+    # a name the parser refuses has no page
+    assert author_names(GOOD.replace("Naman Gurudatha", '"Naman\\aGurudatha"')) == [
+        ("Pronoy Chatterji", 5)
     ]
     for text in (
         "",
@@ -547,7 +707,7 @@ def test_author_names_are_read_from_any_file_without_failing():
             chars[at : at + rng.randint(0, 3)] = rng.choice(characters)
         text = "".join(chars)
         names = author_names(text)
-        assert all(isinstance(name, str) and name for name in names)
+        assert all(isinstance(name, str) and name and line > 1 for name, line in names)
         # and the parser turns the same text into a record or problems, never an exception
         result = parse(text, "articles/talks", KNOWN)
         assert isinstance(result, Essay) or all(isinstance(p, Problem) for p in result)

@@ -1,20 +1,58 @@
-"""Build into a staging folder; publish only what built.
+"""Build into a staging folder; publish only what built, all at once.
 
 Why this exists: readers are served what is in ``_build/html`` (and the PDFs in
-``_build/latex``). A failed build must leave them as they were, byte for byte,
-so Sphinx never writes there directly. It writes into ``_build/.staging/``,
-which keeps its own doctrees and output from build to build, so that builds
-stay incremental; when the build succeeded, the files that differ are copied
-into the published folder (each replaced in one step) and files the build no
-longer makes are removed. After an incremental build that is a handful of
-files, so publishing takes a moment. When the build failed, nothing is copied,
-and the message says that the published folder was left alone.
+``_build/latex``). A build that fails, is stopped or runs out of disk must leave
+them as they were, byte for byte; a build that succeeds must replace them in
+one step, so that no reader meets some pages new and others old, or a search
+index that gives an essay another title than its page.
 
-Why not swap whole folders: the staging folder must stay, for the next build to
-be incremental, so a whole-folder swap would copy every file on every build;
-and hard links would let the next build rewrite the published files in place
-(Sphinx truncates and rewrites the file it updates), so a failed build could
-still reach readers. One rename per changed file is what stays fast.
+Staging: Sphinx never writes where readers read. It writes into
+``_build/.staging/``, which keeps its doctrees and output from build to build,
+so that builds stay incremental. Sphinx trusts what it finds there, and a build
+stopped after it saved its environment (killed, crashed, out of disk) leaves
+pages the environment calls written that were not, and the project's state
+beside it (``peninsula-warned.json``, which makes a page that warned warn on
+every build until fixed) out of step: the next build would pass with stale
+pages, or without the warning. So the file ``.unfinished`` is put in the staging
+folder before Sphinx starts and removed only when Sphinx ended on its own: with
+0, or 1 for warnings under -W. 2 is an exception, which may come between the
+environment and the pages; a negative code is a signal. (``-M latexpdf`` exits
+with 1 for any failure of Sphinx, and with make's code after it; the LaTeX
+builder writes every document on every build, so there only a signal is a
+stop.) A build that finds the file empties the staging folder, says so, and
+builds everything.
+
+Publishing: ``_build/html`` is a symbolic link to a complete tree,
+``_build/sites/html-<id>``. A build that succeeded makes a new tree beside it,
+where the files that differ are copied from staging and every other one is a
+hard link to the file already published (never to staging: Sphinx rewrites its
+files in place, so the next build would change published pages). Then a new
+link replaces ``_build/html`` in one rename, and the old tree is removed. A
+build stopped before that rename leaves the old site, after it the new one;
+never a mix. A full disk stops the new tree, which is removed, and the message
+says so. What a stopped publication leaves (a partial tree, a link not yet
+renamed) is removed when the next build starts. After an incremental build a
+publication writes a handful of files and links the rest, which takes a moment;
+a build that changed nothing publishes nothing. A build that failed publishes
+nothing, and its message says that the published folder was left alone.
+
+Where this holds: on the local POSIX file systems the project is built on (ext4,
+xfs, btrfs, tmpfs, APFS), rename(2) replaces a symbolic link in one step, and a
+tree and its hard links share ``_build``'s file system; where a link cannot be
+made (a file system without hard links) the file is copied instead. The
+guarantee is against the build being stopped, not against the machine losing
+power before its writes reach the disk. Whatever serves the folder must look it
+up per request, as ``make serve`` (http.server ``--directory``) and ``make
+livehtml`` (Starlette's StaticFiles, with realpath) do: the next request after a
+switch is served from the new tree, and one under way finishes from the old one,
+whose open files outlive its removal. A server started inside the folder would
+keep the removed tree. A host that uploads the folder (Netlify, Cloudflare
+Pages) reads it through the link and finds only plain files and folders; a copy
+must follow the link (``cp -rL``, or ``cp -r _build/html/.``), since ``cp -r``
+copies a link as a link. Read the Docs runs Sphinx itself into a plain
+``_build/html`` (.readthedocs.yaml), so its ``cp -r`` copies files. A plain
+``_build/html`` of an earlier build is moved into ``sites`` by the next
+publication and linked back: for that one moment, once, there is no site.
 
 An HTML build carries the PDFs that are published (``_build/latex``), never
 those of a LaTeX build that failed in the staging folder: it is told where
@@ -31,24 +69,33 @@ BUILDER is any ``sphinx-build -M`` target: html, latexpdf, epub, linkcheck...
 from __future__ import annotations
 
 import argparse
+import errno
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 STAGING = ".staging"
 #: held while a build uses the staging folder
 LOCK = ".staging.lock"
+#: in the staging folder while Sphinx works there
+UNFINISHED = ".unfinished"
+#: the published trees: each published folder links to one of them. Not a
+#: hidden name, so that a page naming a file of _build/html is told it is in
+#: _build/ once the link is followed (peninsula.paths), not in a hidden folder
+SITES = "sites"
 #: the folder `sphinx-build -M` writes each target to, when not its own name
 OUTPUT_OF = {"latexpdf": "latex", "latexpdfja": "latex", "info": "texinfo"}
+#: the targets for which `sphinx-build -M` runs make after Sphinx
+MAKE_AFTER = {"latexpdf", "latexpdfja", "info"}
 #: what an HTML build copies from the published PDFs (peninsula.pdfs)
 PDF_DIR_SETTING = "peninsula_pdf_dir"
-#: names a publication in progress leaves beside its target, until its rename
+#: names a publication in progress gives the link it makes, until its rename
 TEMPORARY_PREFIX = ".publish-"
 
 
@@ -79,39 +126,105 @@ def same(a: Path, b: Path) -> bool:
     return True
 
 
+def listing(folder: Path | None) -> dict[Path, bool]:
+    """Everything under *folder*, by relative path: whether it is a folder."""
+    if folder is None:
+        return {}
+    return {path.relative_to(folder): path.is_dir() for path in folder.rglob("*")}
+
+
+def make_tree(
+    staged: Path, wanted: dict[Path, bool], current: Path | None, tree: Path, changed: set[Path]
+) -> None:
+    """Fill the new folder *tree* with what *staged* holds (*wanted*, its
+    listing): the *changed* files copied, the others linked to the same file
+    in *current*."""
+    for name, is_dir in sorted(wanted.items()):
+        if is_dir:
+            (tree / name).mkdir()
+            continue
+        if name not in changed:
+            try:
+                os.link(current / name, tree / name)
+                continue
+            except OSError:  # no hard links on this file system: a copy will do
+                pass
+        shutil.copy2(staged / name, tree / name)
+
+
+def switch(published: Path, tree: Path) -> None:
+    """Make *published* a link to *tree*, in one rename."""
+    link = published.with_name(TEMPORARY_PREFIX + tree.name)
+    # relative, so that a copy or a move of the build folder keeps its site
+    os.symlink(os.path.join(SITES, tree.name), link)
+    if published.is_dir() and not published.is_symlink():
+        # a plain folder, as an earlier build published it: a rename cannot put
+        # a link over a folder, so it goes into sites/ first, to be removed
+        os.rename(published, tree.with_name(f"{published.name}-{secrets.token_hex(4)}"))
+    os.replace(link, published)
+
+
 def publish(staged: Path, published: Path) -> tuple[int, int]:
-    """Make *published* hold exactly what *staged* holds; (copied, removed)."""
-    published.mkdir(parents=True, exist_ok=True)
-    copied = removed = 0
-    wanted: set[Path] = set()
-    for source in sorted(staged.rglob("*")):
-        relative = source.relative_to(staged)
-        wanted.add(relative)
-        target = published / relative
-        if source.is_dir():
-            if target.exists() and not target.is_dir():
-                target.unlink()
-            target.mkdir(exist_ok=True)
-            continue
-        if target.is_dir():
-            shutil.rmtree(target)
-        if same(source, target):
-            continue
-        # a temporary file beside the target, then one rename: a reader never
-        # meets a half-written file
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
-        os.close(handle)
-        shutil.copy2(source, temporary)
-        os.replace(temporary, target)
-        copied += 1
-    for old in sorted(published.rglob("*"), reverse=True):
-        if old.relative_to(published) not in wanted:
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
-            removed += 1
-    return copied, removed
+    """Make *published* hold exactly what *staged* holds, all at once:
+    (files written, paths removed). When nothing differs, nothing is done."""
+    current = published.resolve() if published.is_dir() else None
+    wanted, present = listing(staged), listing(current)
+    changed = {
+        name
+        for name, is_dir in wanted.items()
+        if not is_dir and not (present.get(name) is False and same(staged / name, current / name))
+    }
+    removed = len(present.keys() - wanted.keys())
+    if current is not None and not changed and wanted == present:
+        return 0, 0
+    tree = published.parent / SITES / f"{published.name}-{secrets.token_hex(4)}"
+    tree.mkdir(parents=True)
+    try:
+        make_tree(staged, wanted, current, tree, changed)
+        switch(published, tree)
+    except BaseException:
+        shutil.rmtree(tree, ignore_errors=True)
+        raise
+    remove_leftovers(published.parent)
+    return len(changed), removed
+
+
+def remove_leftovers(builddir: Path) -> None:
+    """Remove the trees in sites/ no published folder links to (the ones a
+    publication replaced, or one it was stopped making) and the links a
+    publication made but did not rename."""
+    for link in builddir.glob(TEMPORARY_PREFIX + "*"):
+        link.unlink(missing_ok=True)
+    sites = builddir / SITES
+    if not sites.is_dir():
+        return
+    shown = {
+        os.path.normpath(os.readlink(path)) for path in builddir.iterdir() if path.is_symlink()
+    }
+    for tree in sites.iterdir():
+        if os.path.join(SITES, tree.name) not in shown:
+            shutil.rmtree(tree, ignore_errors=True)
+
+
+def start_staging(staging: Path) -> None:
+    """Note that Sphinx works in *staging*; empty it first when the last build
+    there did not end on its own, since Sphinx would trust what it left."""
+    if (staging / UNFINISHED).exists():
+        print(
+            f"the last build in {staging} was stopped before it ended: building everything again",
+            file=sys.stderr,
+        )
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / UNFINISHED).touch()
+
+
+def ended_on_its_own(builder: str, returncode: int) -> bool:
+    """Whether `sphinx-build -M BUILDER`, having returned *returncode*, left a
+    staging folder the next build can trust (see the module's docstring)."""
+    if builder in MAKE_AFTER:
+        return returncode >= 0
+    return returncode in (0, 1)
 
 
 def hold_staging(builddir: Path):
@@ -130,8 +243,9 @@ def hold_staging(builddir: Path):
 def sphinx_command(args: argparse.Namespace, staging: Path, options: list[str]) -> list[str]:
     command = [sys.executable, "-m", "sphinx", "-M", args.builder, str(args.srcdir), str(staging)]
     # the PDFs a website carries are those readers already have (peninsula.pdfs);
-    # the setting changes no page, so other builders ignore it
-    pdfs = (args.builddir / OUTPUT_OF["latexpdf"]).resolve()
+    # the setting changes no page, so other builders ignore it. Not resolved:
+    # _build/latex is a link that each publication of the PDFs moves
+    pdfs = os.path.abspath(args.builddir / OUTPUT_OF["latexpdf"])
     return command + options + ["-D", f"{PDF_DIR_SETTING}={pdfs}"]
 
 
@@ -170,7 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     command = sphinx_command(args, staging, sphinx_options)
     try:
         with hold_staging(args.builddir):
+            remove_leftovers(args.builddir)
+            start_staging(staging)
             result = subprocess.run(command, check=False, env=latex_environment(args.builder))
+            if ended_on_its_own(args.builder, result.returncode):
+                (staging / UNFINISHED).unlink(missing_ok=True)
             if result.returncode != 0:
                 print(
                     f"build failed: nothing was published; {published} is as it was "
@@ -179,10 +297,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return result.returncode
             start = time.perf_counter()
-            # Ctrl-C now would leave some files new and some old: finish first
+            # Ctrl-C now could come after the switch: finish, so that the
+            # message says which site readers have
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
-                copied, removed = publish(staging / output, published)
+                written, removed = publish(staging / output, published)
             finally:
                 signal.signal(signal.SIGINT, previous)
     except KeyboardInterrupt:
@@ -191,10 +310,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     except OSError as err:
-        print(f"could not publish {published}: {err}", file=sys.stderr)
+        if err.errno == errno.ENOSPC:
+            print(
+                f"no space left on the disk of {args.builddir}: nothing was published, "
+                f"{published} is as it was; free some space there and build again",
+                file=sys.stderr,
+            )
+        else:
+            print(f"could not publish {published}: {err}; it is as it was", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
-    print(f"published {published}: {copied} files written, {removed} removed in {seconds:.2f} s")
+    print(f"published {published}: {written} files written, {removed} removed in {seconds:.2f} s")
     return 0
 
 

@@ -120,14 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     published = builddir / "html"
 
     rebuild(command)
-    published.mkdir(parents=True, exist_ok=True)
     ignore = IgnoreFilter([str(srcdir / name) for name in IGNORED] + [str(builddir)], [])
     watcher = RebuildServer([srcdir], ignore, functools.partial(rebuild, command))
     app = Starlette(
         routes=[
             Route(RELOAD_PATH, reload_script),
             WebSocketRoute(SOCKET_PATH, watcher),
-            Mount("/", app=StaticFiles(directory=published, html=True)),
+            # looked up on every request (realpath), never once: each publication
+            # points the folder at a new tree, and the first may be still to come
+            Mount("/", app=StaticFiles(directory=published, html=True, check_dir=False)),
         ],
         lifespan=watcher.lifespan,
     )

@@ -241,8 +241,16 @@ def kind_of(entry: Entry) -> Kind:
 
 
 #: escapes pybtex's LaTeX decoder would print as written (it takes every brace
-#: for grouping, and knows no \$), each with a private-use stand-in
-_ESCAPED = {"\\{": ("\ue001", "{"), "\\}": ("\ue002", "}"), "\\$": ("\ue003", "$")}
+#: for grouping, and knows no \$, \textbraceleft or \textasciicircum), each
+#: with a private-use stand-in
+_ESCAPED = {
+    "\\{": ("\ue001", "{"),
+    "\\}": ("\ue002", "}"),
+    "\\$": ("\ue003", "$"),
+    "\\textbraceleft{}": ("\ue004", "{"),
+    "\\textbraceright{}": ("\ue005", "}"),
+    "\\textasciicircum{}": ("\ue006", "^"),
+}
 
 
 @functools.lru_cache(maxsize=65536)

@@ -792,13 +792,15 @@ def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None)
         try:
             text = raw_bytes.decode(encoding)
         except UnicodeDecodeError as err:
-            line = raw_bytes.count(b"\n", 0, err.start) + 1
+            # a decoder of "utf-8-sig" counts from after the byte-order mark
+            start = err.start + len(raw_bytes) - len(err.object)
+            line = raw_bytes.count(b"\n", 0, start) + 1
             result.problems.append(
                 (
                     str(path),
                     Problem(
                         line,
-                        f"this file is not {encoding} text (byte {raw_bytes[err.start]:#x}): "
+                        f"this file is not {encoding} text (byte {raw_bytes[start]:#x}): "
                         "save it as UTF-8",
                         "syntax",
                     ),

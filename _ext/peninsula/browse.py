@@ -10,7 +10,11 @@ author (from the essays' front matter), plus an index page for each folder.
 A generated page holds only its title and an ``{essay-list}`` filtered by
 topic or author, or for the two index pages a ``{browse-index}``; the lists
 are filled at write time from the essay records, so the front matter stays
-the one source of every fact shown. A file is written
+the one source of every fact shown. A name or label is written into the
+Markdown as text (``essays.markdown_text``), and the page's title is set to
+it exactly when the page is read: a name such as ``[Jane Roe](https://...)``
+is shown as written, never made a link. Two names that would have one page
+(``Ada Keeper``, ``Ada-Keeper``) are refused at the line of the second. A file is written
 only when its text changes (so Sphinx does not read it again for nothing) and
 a page whose author no longer signs any essay is removed. The pages are
 orphans, outside every toctree: the sidebar links them (``sidebar/browse.html``)
@@ -34,11 +38,15 @@ from .essays import (
     Essay,
     doc_link,
     essays_domain,
+    markdown_text,
     newest_first,
     selected,
+    set_title,
     slugify,
 )
-from .frontmatter import author_names
+from .frontmatter import author_names, same_page_message
+from .site import write_if_changed
+from .sources import NotUTF8, read_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,7 +61,7 @@ GENERATED_NOTE = (
 
 
 def _page(title: str, body: str) -> str:
-    return f"{FRONT_MATTER}{GENERATED_NOTE}\n# {title}\n\n{body}"
+    return f"{FRONT_MATTER}{GENERATED_NOTE}\n# {markdown_text(title)}\n\n{body}"
 
 
 def signed_authors(srcdir: Path, essay_dir: str) -> dict[str, str]:
@@ -62,17 +70,30 @@ def signed_authors(srcdir: Path, essay_dir: str) -> dict[str, str]:
     Only the names are taken here, to know which pages exist, from the YAML
     nodes and without building values: a value YAML cannot build (a date such
     as 2023-02-30) is the parser's to report, with its line, when Sphinx reads
-    the essay, and no file stops this reading.
+    the essay, and no file stops this reading. A name whose page another
+    essay's name already has is reported at its line; this runs at every
+    build, so it is reported at every build. Two names of one essay are the
+    parser's to report.
     """
-    authors: dict[str, str] = {}
+    authors: dict[str, tuple[str, str, int]] = {}
     for path in sorted((srcdir / essay_dir).glob("*.md")):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_text(path)
+        except (OSError, NotUTF8):
             continue
-        for name in author_names(text):
-            authors.setdefault(slugify(name), name)
-    return authors
+        docname = f"{essay_dir}/{path.stem}"
+        for name, line in author_names(text):
+            slug = slugify(name)
+            first = authors.setdefault(slug, (name, docname, line))
+            if first[1] != docname and first[0] != name:
+                logger.warning(
+                    "front matter: %s",
+                    same_page_message(name, first[0], f"{first[1]}.md:{first[2]}"),
+                    location=(docname, line),
+                    type="essays",
+                    subtype="front_matter",
+                )
+    return {slug: name for slug, (name, _, _) in authors.items()}
 
 
 def _family_first(name: str) -> tuple[str, str]:
@@ -80,25 +101,21 @@ def _family_first(name: str) -> tuple[str, str]:
     return (parts[-1].lower(), name.lower())
 
 
-def pages(app: Sphinx) -> dict[str, str]:
-    """docname -> Markdown text of every generated page."""
+def pages(app: Sphinx) -> dict[str, tuple[str, str]]:
+    """docname -> title and body (Markdown) of every generated page."""
     topics: dict[str, str] = app.config.peninsula_topics
     out = {}
     for slug, label in topics.items():
-        out[TOPIC_PAGE.format(slug=slug)] = _page(
-            label, f"```{{essay-list}}\n:topic: {slug}\n```\n"
-        )
-    out[TOPIC_PAGE.format(slug="index")] = _page(
+        out[TOPIC_PAGE.format(slug=slug)] = (label, f"```{{essay-list}}\n:topic: {slug}\n```\n")
+    out[TOPIC_PAGE.format(slug="index")] = (
         "Topics",
         "Every essay is filed under one or more topics; each page lists its essays, "
         "newest first.\n\n```{browse-index} topics\n```\n",
     )
     authors = signed_authors(Path(app.srcdir), app.config.peninsula_essay_dir)
     for slug, name in authors.items():
-        out[AUTHOR_PAGE.format(slug=slug)] = _page(
-            name, f"```{{essay-list}}\n:author: {slug}\n```\n"
-        )
-    out[AUTHOR_PAGE.format(slug="index")] = _page(
+        out[AUTHOR_PAGE.format(slug=slug)] = (name, f"```{{essay-list}}\n:author: {slug}\n```\n")
+    out[AUTHOR_PAGE.format(slug="index")] = (
         "Authors",
         "The authors of signed essays, by family name; each page lists their essays, "
         "newest first. Unsigned essays appear on the front page and under their "
@@ -174,15 +191,27 @@ class FillBrowseIndexes(SphinxPostTransform):
 
 def write_pages(app: Sphinx) -> None:
     srcdir = Path(app.srcdir)
-    wanted = {srcdir / f"{docname}.md": text for docname, text in pages(app).items()}
+    generated = pages(app)
+    # read by every process that reads a page (they are forked after this)
+    app.peninsula_page_titles = {doc: title for doc, (title, _) in generated.items()}  # type: ignore[attr-defined]
+    wanted = {
+        srcdir / f"{docname}.md": _page(title, body) for docname, (title, body) in generated.items()
+    }
     for folder in {path.parent for path in wanted}:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.md"):
             if stale not in wanted:
                 stale.unlink()
     for path, text in wanted.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        write_if_changed(path, text.encode())
+
+
+def exact_title(app: Sphinx, doctree: nodes.document) -> None:
+    """A generated page's title is its name or label as written."""
+    title = app.peninsula_page_titles.get(app.env.docname)  # type: ignore[attr-defined]
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if title is not None and section is not None and isinstance(section[0], nodes.title):
+        set_title(section, title)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -191,6 +220,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(FillBrowseIndexes)
     # before Sphinx looks for the documents to read
     app.connect("builder-inited", write_pages)
+    # before Sphinx notes the page's title (500)
+    app.connect("doctree-read", exact_title, priority=350)
     return {
         "version": "1.0",
         "env_version": 1,

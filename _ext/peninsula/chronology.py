@@ -45,6 +45,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .dates import Date, DateError
+from .frontmatter import MAX_DEPTH, CheckingLoader, TooDeep
+from .sources import NotUTF8, read_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -134,14 +136,28 @@ def _description_lines(node: yaml.ScalarNode, text: str) -> tuple[list[str], int
 def load_events(text: str) -> tuple[list[Event], list[tuple[int, str]]]:
     """The well-formed events of a data file, and the problems of the others as
     (line, message)."""
+    # front matter's loader: no alias, no nesting deeper than any event needs
+    loader = CheckingLoader(text, first_line=1, what="the chronology")
     try:
-        root = yaml.compose(text)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         line = err.problem_mark.line + 1 if err.problem_mark else 1
         context = ""
         if err.context and err.context_mark:
             context = f" ({err.context} started at line {err.context_mark.line + 1})"
         return [], [(line, f"the chronology is not valid YAML{context}: {err.problem}")]
+    except TooDeep as err:
+        return [], [
+            (
+                err.line,
+                f"the chronology is nested more than {MAX_DEPTH} levels deep: write each "
+                "event as '- date:' with 'field: value' lines",
+            )
+        ]
+    finally:
+        loader.dispose()
+    if loader.aliases:
+        return [], [(alias.line, alias.message) for alias in loader.aliases]
     if not isinstance(root, yaml.SequenceNode):
         return [], [(1, "the chronology must be a list of events, each starting with '- date:'")]
     events: list[Event] = []
@@ -495,7 +511,12 @@ class ChronologyDirective(SphinxDirective):
             )
             return []
         self.env.note_dependency(abspath)
-        events, problems = load_events(path.read_text(encoding="utf-8"))
+        try:
+            text = read_text(path)
+        except NotUTF8 as err:
+            self.report(path, err.line, str(err), "data")
+            return []
+        events, problems = load_events(text)
         for line, message in problems:
             self.report(path, line, message, "data")
         result: list[nodes.Node] = []

@@ -13,6 +13,13 @@ the site's address (``html_baseurl``), never kept by hand:
   for classic BibTeX styles) and RIS (``ELEC``) are shown for copying and are
   written as files beside the pages for download.
 
+Front matter is plain text, and BibTeX values are LaTeX: every value enters
+BibTeX, and the APA style that reads it, through :func:`bibtex_text`, which
+writes each character LaTeX reads specially as a command that prints it, so
+that a reader of the file, or the cite box, gets the text as written (``90%``
+is not a comment, ``}`` does not end the field, ``--`` is not a dash). A RIS
+value is one line (:func:`ris_text`), so that no text starts a tag of its own.
+
 The essay's page gets a "How to cite this essay" section after its References;
 in the PDF it holds the APA text only. The section's content is made at write
 time because the site's address is an HTML setting that does not re-read pages.
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +51,26 @@ CITE_ID = "cite-this-essay"
 #: where the downloadable files go in the HTML output
 CITE_DIR = "cite"
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: the characters LaTeX reads specially, each as a command that prints it.
+#: Braces are commands too, never ``\{``: BibTeX counts every brace of a
+#: value, escaped or not, and an unbalanced one would end the field
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+#: pairs of characters TeX's fonts join into one (``--`` a dash, ``''`` a
+#: quotation mark, ``?`` + backquote an inverted question mark); an empty
+#: group between them keeps both
+LIGATURE_RE = re.compile(r"(?<=([-'`<>,]))(?=\1)|(?<=[?!])(?=`)")
+SPECIAL_RE = re.compile("|".join(re.escape(char) for char in LATEX_SPECIALS))
 
 
 class cite_box(nodes.General, nodes.Element):
@@ -57,15 +85,39 @@ def full_title(record: Essay, braces: bool = True) -> str:
     return f"{title}: {subtitle}" if subtitle else title
 
 
+def bibtex_text(text: str, braces: bool = False) -> str:
+    """*text* as a BibTeX value that reads back as *text*; with *braces*, its
+    braces stay groups (a title's protected capitals, ``{North Korea}``)."""
+    if braces:
+        return "".join(
+            part if part in "{}" else bibtex_text(part) for part in re.split(r"([{}])", text)
+        )
+    return LIGATURE_RE.sub("{}", SPECIAL_RE.sub(lambda m: LATEX_SPECIALS[m[0]], text))
+
+
+def ris_text(text: str) -> str:
+    """*text* on one line: a line break would start what a reader takes for a tag."""
+    return " ".join(text.split())
+
+
 def group(name: str) -> Person:
     """A group as one name, braced as refs.bib writes a corporate author."""
-    return Person("{" + name + "}")
+    return Person("{" + bibtex_text(name) + "}")
+
+
+def person(name: str) -> Person:
+    """An author as BibTeX splits a name into given and family names. A name
+    BibTeX would read as several, or as "family, given" (a comma, the word
+    "and"), is one braced name, printed as written."""
+    if "," in name or re.search(r"\band\b", name, re.IGNORECASE):
+        return group(name)
+    return Person(bibtex_text(name))
 
 
 def people(credited: Credits) -> list[Person]:
     if credited.group:
         return [group(credited.editors)]
-    return [Person(a.name) for a in credited.authors]
+    return [person(a.name) for a in credited.authors]
 
 
 def editors(credited: Credits) -> list[Person]:
@@ -73,7 +125,8 @@ def editors(credited: Credits) -> list[Person]:
 
 
 def family_given(person: Person) -> str:
-    """``Chatterji, Pronoy``: the name order of BibTeX and RIS; a group as it is."""
+    """``Chatterji, Pronoy``: the name order of BibTeX and RIS, as BibTeX
+    (LaTeX) text; a group as it is."""
     if apa.is_group(person):
         return person.last_names[0][1:-1]
     family = " ".join(person.prelast_names + person.last_names)
@@ -95,9 +148,9 @@ def essay_entry(record: Essay, config: Config) -> Entry:
     return Entry(
         "online",
         fields={
-            "title": full_title(record),
+            "title": bibtex_text(full_title(record), braces=True),
             "date": record.date.iso,
-            "organization": config.project,
+            "organization": bibtex_text(config.project),
             "url": page_url(config, record.docname),
         },
         persons=persons,
@@ -106,12 +159,6 @@ def essay_entry(record: Essay, config: Config) -> Entry:
 
 def apa_reference(record: Essay, config: Config) -> apa.Text:
     return apa.format_reference(essay_entry(record, config), str(record.date.year))
-
-
-def _bibtex_value(text: str) -> str:
-    for char in "&%$#_":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def bibtex(record: Essay, config: Config) -> str:
@@ -124,30 +171,28 @@ def bibtex(record: Essay, config: Config) -> str:
             f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in persons
         )
 
+    entry = essay_entry(record, config)
+    # every value is BibTeX text already: the entry's, and the others through bibtex_text
     fields = [("author", names(people(credited))), ("editor", names(editors(credited)))]
     fields += [
-        ("title", full_title(record)),
+        ("title", entry.fields["title"]),
         ("date", date.iso),
         ("year", str(date.year)),
     ]
     if date.month is not None:
         fields.append(("month", MONTH_MACROS[date.month - 1]))
     fields += [
-        ("organization", config.project),
-        ("url", page_url(config, record.docname)),
+        ("organization", entry.fields["organization"]),
+        ("url", entry.fields["url"]),
         ("langid", "english"),
-        ("keywords", ", ".join(config.peninsula_topics[t] for t in record.topics)),
-        ("abstract", record.abstract),
+        ("keywords", bibtex_text(", ".join(config.peninsula_topics[t] for t in record.topics))),
+        ("abstract", bibtex_text(record.abstract)),
     ]
     width = max(len(name) for name, _ in fields)
     lines = [f"@online{{{bib_key(record)},"]
     for name, value in fields:
-        if name == "month":  # a bare macro, so that styles print the month's name
-            shown = value
-        elif name == "url":
-            shown = f"{{{value}}}"
-        else:
-            shown = f"{{{_bibtex_value(value)}}}"
+        # a month is a bare macro, so that styles print the month's name
+        shown = value if name == "month" else f"{{{value}}}"
         lines.append(f"  {name.ljust(width)} = {shown},")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -160,8 +205,8 @@ def ris(record: Essay, config: Config) -> str:
     day = "" if date.day is None else f"{date.day:02d}"
     credited = credits(record, config)
     lines = [("TY", "ELEC")]
-    lines += [("AU", family_given(person)) for person in people(credited)]
-    lines += [("ED", family_given(person)) for person in editors(credited)]
+    lines += [("AU", ris_name(p)) for p in people(credited)]
+    lines += [("ED", ris_name(p)) for p in editors(credited)]
     lines += [
         ("TI", full_title(record, braces=False)),
         ("PY", str(date.year)),
@@ -174,7 +219,12 @@ def ris(record: Essay, config: Config) -> str:
     ]
     lines += [("KW", config.peninsula_topics[t]) for t in record.topics]
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+    return "".join(f"{tag}  - {ris_text(value)}\n" for tag, value in lines)
+
+
+def ris_name(person: Person) -> str:
+    """``Chatterji, Pronoy`` as text: RIS is not LaTeX."""
+    return apa.plain(apa.decode(family_given(person)))
 
 
 def add_cite_section(app: Sphinx, doctree: nodes.document) -> None:

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: an essay's file name, without .md: its address everywhere
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
 #: where the pages listing the essays of a topic or of an author live
 TOPIC_PAGE = "topics/{slug}"
 AUTHOR_PAGE = "authors/{slug}"
@@ -56,6 +59,9 @@ AUTHOR_PAGE = "authors/{slug}"
 #: meta-analysis of 190 studies (Journal of Memory and Language, 109)
 WORDS_PER_MINUTE = 238
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: what Markdown or MyST could read as markup: CommonMark lets a backslash
+#: escape every ASCII punctuation character, and then reads it as itself
+MARKDOWN_PUNCTUATION_RE = re.compile(r"([!-/:-@\[-`{-~])")
 TOPICS_EXAMPLE = "{'sanctions': 'Sanctions'}"
 LICENSE_EXAMPLE = (
     "('Creative Commons Attribution 4.0 International', "
@@ -236,6 +242,23 @@ def known_names(app: Sphinx) -> Known:
 # -- Front matter ------------------------------------------------------------
 
 
+def markdown_text(text: str) -> str:
+    """*text* as Markdown that MyST reads as exactly that text, on one line:
+    never a link, a role, raw HTML or an entity. Every text the project writes
+    into a Markdown page (a title, an author's name, a topic's label) goes
+    through here."""
+    return MARKDOWN_PUNCTUATION_RE.sub(r"\\\1", " ".join(text.split()))
+
+
+def set_title(section: nodes.section, text: str) -> None:
+    """Make the title of *section* exactly *text*: smart quotes have turned
+    the straight quotes and double hyphens of the Markdown heading it was read
+    from into typographic ones, which the head tags, cite box and feed, made
+    from the same record, do not show. Before Sphinx notes the page's title
+    (``doctree-read``, priority 500)."""
+    section[0][:] = [nodes.Text(text)]
+
+
 def _report(docname: str, problem: frontmatter.Problem) -> None:
     logger.warning(
         "front matter: %s",
@@ -252,10 +275,35 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     Every problem of the front matter is reported, each at its line. The
     front matter block is replaced by as many lines, blank but the last,
     which becomes the ``# title`` heading, so line numbers stay those of the file.
+
+    Another page's front matter is MyST's to read; what of it no reader should
+    build a value from (an alias, deep nesting, a mistake of syntax) is
+    reported at its line, and the block is left out of what MyST reads.
     """
-    if not is_essay(app, docname):
-        return
     text = source[0]
+    if not is_essay(app, docname):
+        problems = frontmatter.page_problems(text)
+        for problem in problems:
+            _report(docname, problem)
+        if problems:
+            block = frontmatter.split(text)
+            assert block is not None  # there are problems only in a block
+            source[0] = "\n" * block.length + "\n".join(text.split("\n")[block.length :])
+        return
+    slug = frontmatter.doc_slug(docname)
+    named = SLUG_RE.fullmatch(slug) is not None
+    if not named:
+        # the slug is the essay's address in the sitemap, the feed, the cite
+        # files and the PDF's name, all of which want it plain
+        logger.warning(
+            "the essay's file name %r is not a slug: rename it with lower-case letters, "
+            "digits and hyphens, as articles/%s.md",
+            slug + ".md",
+            frontmatter.slugify(slug) or "broadened-diplomacy",
+            location=(docname, 1),
+            type="essays",
+            subtype="file_name",
+        )
     folder = Path(app.env.doc2path(docname)).parent
     record = frontmatter.parse(text, docname, known_names(app), folder)
     if not isinstance(record, Essay):
@@ -277,13 +325,13 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
                 type="essays",
                 subtype="title",
             )
-    if isinstance(record, Essay):
+    if isinstance(record, Essay) and named:
         essays_domain(app.env).essays[docname] = record
         title = record.title
     else:
         # the page still gets a title, so that only the front matter's problems are reported
         title = docname
-    source[0] = "\n" * (block.length - 1) + f"# {title}\n" + "\n".join(body_lines)
+    source[0] = "\n" * (block.length - 1) + f"# {markdown_text(title)}\n" + "\n".join(body_lines)
 
 
 # -- Page header ---------------------------------------------------------------
@@ -387,6 +435,7 @@ def add_header(app: Sphinx, doctree: nodes.document) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not isinstance(section[0], nodes.title):
         return
+    set_title(section, record.title)
     minutes = max(1, math.ceil(count_words(section) / WORDS_PER_MINUTE))
     essays_domain(app.env).reading_minutes[docname] = minutes
     header = nodes.container("", classes=["essay-header"])
@@ -583,6 +632,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("peninsula_licenses", {}, "env", Any)
     # the group that edits every edition, and authors an unsigned one
     app.add_config_value("peninsula_editors", "Editors", "env", str)
+    app.setup_extension("peninsula.sources")
     app.add_domain(EssaysDomain)
     app.add_node(essay_list)
     app.add_directive("essay-list", EssayListDirective)

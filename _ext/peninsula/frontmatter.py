@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from anyascii import anyascii
 
 from .dates import Date, DateError
+from .sources import PICTURES, why_not_a_picture, why_not_in_project
 
 FIELDS = (
     "title",
@@ -49,7 +51,6 @@ FIELDS = (
 REQUIRED = ("title", "authors", "date", "abstract", "topics", "license")
 AUTHOR_FIELDS = ("name", "affiliation", "orcid")
 IMAGE_FIELDS = ("file", "alt", "credit")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".svg")
 ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 TITLE_MARKUP_RE = re.compile(r"[*_`\[\]<>#|\\]")
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -60,6 +61,29 @@ FIRST_LINE = 2
 #: overflow libyaml's recursion, which crashes the process rather than raise
 FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FAST_LOADER_MAX_CHARS = 4096
+#: deeper than any front matter goes (an author's ORCID is at the third level),
+#: and shallow enough that the composer, which recurses once per level, never
+#: runs out of stack
+MAX_DEPTH = 16
+#: what breaks a one-line field into lines, as Python's str.splitlines sees it
+LINE_BREAK_RE = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+#: the characters YAML's double-quoted escapes write (``"\a"``, ``"\x07"``...)
+YAML_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+YAML_ESCAPE_RE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.S)
 
 
 # -- The record ------------------------------------------------------------------
@@ -78,9 +102,34 @@ def name_separators(count: int) -> list[str]:
 
 
 def slugify(text: str) -> str:
-    """``Pronoy Chatterji`` -> ``pronoy-chatterji``; accents are dropped."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """``Pronoy Chatterji`` -> ``pronoy-chatterji``, ``김민준`` -> ``gimminjun``.
+
+    Every script is transliterated to ASCII (anyascii: Revised Romanization
+    for Hangul, pinyin for Chinese, accents dropped), so that a page's address
+    is the same in every format that needs an ASCII URL (sitemap, feed) and on
+    every file system, whatever the name is written in."""
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
+
+
+def not_text(char: str) -> bool:
+    """Whether *char* is not a character of text: a control character other
+    than the tab and line breaks (which become spaces), a lone surrogate or a
+    noncharacter. No reader sees them, and XML (the feed) cannot hold them."""
+    if char in "\t\n\r":
+        return False
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Cc", "Cs")
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
+def not_text_message(label: str, char: str) -> str:
+    kind = {"Cc": "the control character", "Cs": "the lone surrogate"}.get(
+        unicodedata.category(char), "the non-character"
+    )
+    return f"{label} holds {kind} U+{ord(char):04X}, which is not text: delete it"
 
 
 @dataclass(frozen=True)
@@ -231,6 +280,8 @@ def _scalar(node: yaml.Node) -> str | None:
 
 
 def _text(node: yaml.Node, label: str, ctx: _Context, multiline: bool = False) -> str | None:
+    """The text of a field, its runs of spaces and line breaks made one space
+    (every output shows it so: HTML, a RIS line, a LaTeX argument)."""
     value = _scalar(node)
     if value is None:
         if isinstance(node, yaml.ScalarNode):
@@ -238,13 +289,31 @@ def _text(node: yaml.Node, label: str, ctx: _Context, multiline: bool = False) -
         else:
             ctx.report(node, f"{label} must be text, not {_kind(node)}")
         return None
-    if multiline:
-        return " ".join(value.split())
-    value = value.strip()
-    if "\n" in value:
+    bad = next((char for char in value if not_text(char)), None)
+    if bad is not None:
+        ctx.report(_char_line(node, bad), not_text_message(label, bad))
+        return None
+    if not multiline and LINE_BREAK_RE.search(value.strip()):
         ctx.report(node, f"{label} must fit on one line")
         return None
-    return value
+    return " ".join(value.split())
+
+
+def _char_line(node: yaml.Node, char: str) -> int:
+    """The line of the file where the scalar *node* writes *char*, itself or
+    as a double-quoted escape (``"\a"``); the node's first line otherwise."""
+    mark, end = node.start_mark, node.end_mark
+    written = mark.buffer[mark.index : end.index] if mark.buffer else ""
+    at = written.find(char)
+    if node.style == '"':
+        for match in YAML_ESCAPE_RE.finditer(written):
+            escape = match[0][1:]
+            code = escape[1:] if len(escape) > 1 else ""
+            shown = YAML_ESCAPES.get(escape) or (chr(int(code, 16)) if code else "")
+            if shown == char and (at < 0 or match.start() < at):
+                at = match.start()
+                break
+    return _line(node) + (written.count("\n", 0, at) if at > 0 else 0)
 
 
 def _close(value: str, choices: Collection[str]) -> str | None:
@@ -284,7 +353,7 @@ def _fields(
         if key is None:
             ctx.report(key_node, f"{what} names must be words: the {what}s are {', '.join(names)}")
         elif key in lines:
-            ctx.report(key_node, f"{what} '{key}' is given twice (also line {lines[key]})")
+            ctx.report(key_node, f"{what} {key!r} is given twice (also line {lines[key]})")
         elif key not in names:
             unknown.append((key_node, key))
         else:
@@ -299,9 +368,9 @@ def _fields(
             close = lacking[0]  # the one field missing is what it stands for
         if close:
             meant.add(close)
-            ctx.report(key_node, f"unknown {what} '{key}': did you mean '{close}'?")
+            ctx.report(key_node, f"unknown {what} {key!r}: did you mean '{close}'?")
         else:
-            ctx.report(key_node, f"unknown {what} '{key}': the {what}s are {', '.join(names)}")
+            ctx.report(key_node, f"unknown {what} {key!r}: the {what}s are {', '.join(names)}")
     for name in required:
         if name not in given and name not in meant:
             ctx.report(missing_line, missing(name))
@@ -395,6 +464,12 @@ def check_author(node: yaml.Node, ctx: _Context) -> Author | None:
         _line(node),
     )
     name = _text(given["name"], "an author's 'name'", ctx) if "name" in given else None
+    if name is not None and not slugify(name):
+        ctx.report(
+            given["name"],
+            f"an author's 'name' {name!r} has no letter or digit to name the author's "
+            "page with: write the name as the author signs it",
+        )
     affiliation = ""
     if "affiliation" in given:
         affiliation = _text(given["affiliation"], "an author's 'affiliation'", ctx) or ""
@@ -423,7 +498,30 @@ def check_authors(node: yaml.Node, ctx: _Context) -> tuple[Author, ...] | None:
     authors = [check_author(item, ctx) for item in node.value]
     if any(a is None for a in authors):
         return None
-    return tuple(a for a in authors if a is not None)
+    # two names with one page address would share one author page
+    first: dict[str, tuple[str, int]] = {}
+    ok = True
+    for author, item in zip(authors, node.value, strict=True):
+        assert author is not None
+        if author.slug in first:
+            name, line = first[author.slug]
+            ctx.report(item, same_page_message(author.name, name, f"line {line}"))
+            ok = False
+        else:
+            first[author.slug] = (author.name, _line(item))
+    return tuple(a for a in authors if a is not None) if ok else None
+
+
+def same_page_message(name: str, other: str, where: str) -> str:
+    """Two names whose page addresses are one: the same name twice, or two
+    that differ only in accents, case or punctuation."""
+    if name == other:
+        return f"author {name!r} is listed twice (also {where}): remove one"
+    return (
+        f"author {name!r} would share the page authors/{slugify(name)} with {other!r} "
+        f"({where}): write one person's name the same way everywhere, and two people's "
+        "names so that they differ in more than accents, case or punctuation"
+    )
 
 
 def check_topics(node: yaml.Node, ctx: _Context) -> tuple[str, ...] | None:
@@ -512,10 +610,10 @@ def check_image(node: yaml.Node, ctx: _Context) -> Image | None:
     relative = ""
     if file is not None:
         relative = posixpath.join(posixpath.dirname(ctx.docname), file)
-        if not file.lower().endswith(IMAGE_SUFFIXES):
+        if not file.lower().endswith(tuple(PICTURES)):
             ctx.report(
                 given["file"],
-                f"image file {file!r} is not a picture: use {', '.join(IMAGE_SUFFIXES)}",
+                f"image file {file!r} is not a picture: use {', '.join(PICTURES)}",
             )
         elif ctx.folder is not None and (
             ".." in Path(file).parts or not (ctx.folder / file).is_file()
@@ -525,6 +623,18 @@ def check_image(node: yaml.Node, ctx: _Context) -> Image | None:
                 f"image file {file!r} is not there: put it beside the essay "
                 f"(expected at {posixpath.normpath(relative)})",
             )
+        elif ctx.folder is not None:
+            # beside the essay after every symlink, and a picture by its bytes
+            why = why_not_in_project(ctx.folder, ctx.folder / file) or why_not_a_picture(
+                str(ctx.folder / file)
+            )
+            if why is not None:
+                where = why.replace("the project", "the essay's folder")
+                ctx.report(
+                    given["file"],
+                    f"image file {file!r} is refused: {where}: save it as PNG or JPEG in "
+                    "the essay's folder and give its name",
+                )
     if file is None or alt is None or credit is None or len(ctx.problems) > before:
         return None
     return Image(file=posixpath.normpath(relative), alt=alt, credit=credit)
@@ -556,26 +666,86 @@ VALIDATORS: dict[str, Callable[[yaml.Node, _Context], object]] = {
 # -- The parser ------------------------------------------------------------------------
 
 
+class TooDeep(Exception):
+    """Raised at the first level too deep, whose line it keeps: the composer
+    would recurse into every level below it."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class CheckingLoader(yaml.SafeLoader):
+    """PyYAML's pure-Python composer (its messages are the ones editors are
+    shown), which notes every alias at its line and stops at nesting deeper
+    than :data:`MAX_DEPTH`.
+
+    No field needs an alias (``*name``), and aliases repeat a value without
+    writing it again: nine lines of them make a value of a billion items
+    (the "billion laughs"), which every reader of the value then walks."""
+
+    def __init__(self, text: str, first_line: int = FIRST_LINE, what: str = "front matter") -> None:
+        super().__init__(text)
+        #: the line of the file where *text* starts, and what the file is
+        self.first_line, self.what = first_line, what
+        self.aliases: list[Problem] = []
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            line = event.start_mark.line + self.first_line
+            if not self.aliases or self.aliases[-1].line != line:  # one message a line
+                self.aliases.append(
+                    Problem(
+                        line,
+                        f"{self.what} uses the YAML alias '*{event.anchor}': write the value "
+                        f"out where it is needed; {self.what} takes no aliases",
+                    )
+                )
+            return super().compose_node(parent, index)
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise TooDeep(self.peek_event().start_mark.line + self.first_line)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _compose(text: str, ctx: _Context) -> yaml.Node | None:
+    loader = None
     try:
-        # the pure-Python composer: its messages are the ones editors are shown
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        # the reader refuses a character that is not text when it is made
+        loader = CheckingLoader(text)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         context = ""
         if err.context and err.context_mark:
             context = f" ({err.context} started at line {err.context_mark.line + FIRST_LINE})"
         line = err.problem_mark.line + FIRST_LINE if err.problem_mark else FIRST_LINE
         ctx.report(line, f"front matter is not valid YAML{context}: {err.problem}")
-    except yaml.YAMLError as err:
-        ctx.report(FIRST_LINE, f"front matter is not valid YAML: {err}")
-    except RecursionError:
-        # the composer recurses once per level of brackets or indentation
+        return None
+    except yaml.reader.ReaderError as err:
+        # a character YAML refuses to read, written as itself in the file
+        line = text.count("\n", 0, err.position) + FIRST_LINE
+        ctx.report(line, not_text_message("front matter", chr(err.character)))
+        return None
+    except TooDeep as err:
         ctx.report(
-            FIRST_LINE,
-            "front matter is nested too deeply to read: write 'field: value' lines "
-            "as templates/essay.md does",
+            err.line,
+            f"front matter is nested more than {MAX_DEPTH} levels deep: write 'field: value' "
+            "lines as templates/essay.md does",
         )
-    return None
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    for problem in loader.aliases:
+        ctx.report(problem.line, problem.message)
+    return root
 
 
 def parse(
@@ -642,14 +812,16 @@ def parse(
 
 
 def _unbraced(text: str) -> str:
-    return text.replace("{", "").replace("}", "")
+    """*text* as shown: its braces out, and with them any space doubled."""
+    return " ".join(text.replace("{", "").replace("}", "").split())
 
 
-def author_names(source: str) -> list[str]:
-    """The names of the authors a file's front matter gives, as well as it
-    can be read; never raises, whatever the file holds. The names decide which
-    author pages exist before Sphinx reads any essay; the essay's own problems
-    are reported, with their lines, when Sphinx reads it."""
+def author_names(source: str) -> list[tuple[str, int]]:
+    """The names of the authors a file's front matter gives, each with its
+    line, as well as it can be read; never raises, whatever the file holds.
+    The names decide which author pages exist before Sphinx reads any essay; a
+    name the parser refuses has no page, and the essay's own problems are
+    reported, with their lines, when Sphinx reads it."""
     try:
         block = split(source)
         if block is None:
@@ -665,7 +837,28 @@ def author_names(source: str) -> list[str]:
     for person in people.value if isinstance(people, yaml.SequenceNode) else []:
         if not isinstance(person, yaml.MappingNode):
             continue
-        name = next((_scalar(v) for k, v in person.value if _scalar(k) == "name"), None)
-        if name and slugify(name):
-            names.append(" ".join(name.split()))
+        node = next((v for k, v in person.value if _scalar(k) == "name"), None)
+        name = _scalar(node) if node is not None else None
+        if not name or any(not_text(c) for c in name) or LINE_BREAK_RE.search(name.strip()):
+            continue
+        name = " ".join(name.split())
+        if slugify(name):
+            names.append((name, _line(node)))
     return names
+
+
+def page_problems(source: str) -> list[Problem]:
+    """What is wrong with the front matter of a page that is not an essay, as
+    YAML: a mistake of syntax, an alias, nesting too deep, each at its line.
+    MyST reads such a page's front matter with PyYAML, and gives its own
+    message, without a line; a page with these problems is not given its
+    front matter."""
+    try:
+        block = split(source)
+    except FrontMatterError:
+        return []
+    if block is None:
+        return []
+    ctx = _Context(Known(None, None), "", None)
+    _compose(block.text, ctx)
+    return ctx.problems

@@ -57,6 +57,7 @@ SCHEMA_TYPES = {
     "mastersthesis": "Thesis",
 }
 CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "organization", "institution")
+HTML_UNSAFE_JSON_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def highwire_date(date: Date) -> str:
@@ -212,9 +213,17 @@ def json_ld(
 
 
 def script_json(data: dict) -> str:
-    """JSON for a <script> element: ``</`` could end the element early."""
+    """JSON to write into HTML, as the text of a <script> element: every JSON
+    the project writes into a page goes through here.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes (``\\u003c``), so that no
+    text of the record can end the element (``</script>``), or open a comment
+    (``<!--<script>``) that makes the browser read the rest of the page, up to
+    the next ``</script>``, as the element's text; U+2028 and U+2029 too, which
+    JavaScript before ES2019 reads as line breaks. Outside strings, JSON holds
+    none of these characters, so the JSON is the same."""
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    return text.replace("</", "<\\/")
+    return HTML_UNSAFE_JSON_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def picture_url(app: Sphinx, record: Essay) -> str:

@@ -79,6 +79,7 @@ from .bibfile import ENTRY_START_RE
 from .citations import REFERENCES_ID, bib_data, citations_domain
 from .cite import CITE_ID
 from .essays import essays_domain
+from .sources import read_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -235,7 +236,7 @@ def uncited_entries(builder: LintBuilder) -> Iterator[Finding]:
         cited.update(keys)
     bibdata = bib_data(builder.env)
     for path, bibfile in bibdata.bibfiles.items():
-        text = Path(path).read_text(encoding=bibdata.encoding or "utf-8-sig")
+        text = read_text(Path(path))
         lines = {
             m["key"]: text.count("\n", 0, m.start("key")) + 1 for m in ENTRY_START_RE.finditer(text)
         }
@@ -249,21 +250,8 @@ def uncited_entries(builder: LintBuilder) -> Iterator[Finding]:
                 )
 
 
-def _term_line(term: nodes.term, sources: dict[str, list[str]]) -> int:
-    """The term's line in its file: the glossary directive numbers its terms
-    from the start of its content under MyST, so the line is looked up."""
-    if term.source not in sources:
-        sources[term.source] = Path(term.source).read_text(encoding="utf-8").split("\n")
-    text = term.astext().strip()
-    for number, line in enumerate(sources[term.source], start=1):
-        if line.strip() == text:
-            return number
-    return term.line or 1
-
-
 def unlinked_terms(builder: LintBuilder) -> Iterator[Finding]:
     targets, terms = xref_targets(builder)
-    sources: dict[str, list[str]] = {}
     for _, doctree in builder.doctrees():
         for glossary in doctree.findall(addnodes.glossary):
             for item in glossary.findall(nodes.definition_list_item):
@@ -276,7 +264,7 @@ def unlinked_terms(builder: LintBuilder) -> Iterator[Finding]:
                 first = names[0].astext()
                 yield Finding(
                     builder.where(names[0].source),
-                    _term_line(names[0], sources),
+                    names[0].line or 1,
                     f"glossary term {first!r} is linked from no page",
                     f"link it where an essay first uses it, {{term}}`{first}`, or delete the entry",
                 )
@@ -444,6 +432,8 @@ def fail_when_strict(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # the true line of every node, glossary terms included
+    app.setup_extension("peninsula.strict")
     app.setup_extension("peninsula.bibfile")
     app.setup_extension("peninsula.essays")
     # "": a strict or lenient run reads the same doctrees

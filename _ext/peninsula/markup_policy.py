@@ -40,14 +40,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.statemachine import StringList
 from myst_parser.config.main import TopmatterReadError, read_topmatter
 from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
-from sphinx.domains.std import Glossary as StdGlossary
 from sphinx.util import logging
 
 from .citations import ENTRY_ID
@@ -185,28 +183,6 @@ class PolicyRenderer(SphinxRenderer):
             self.current_node += nodes.literal(token.content, token.content)
             return
         super().render_myst_role(token)
-
-
-class Glossary(StdGlossary):
-    """Sphinx's glossary, giving each term the line it is on.
-
-    MyST numbers a directive's content lines from 0, where Sphinx's glossary
-    takes them for the page's lines (0-based, as docutils counts a block's
-    lines): every term was placed at the top of the page, and a mistake in one
-    was reported there. The terms' own line is then counted from 1, as every
-    node's is."""
-
-    def run(self) -> list[nodes.Node]:
-        first = self.lineno + self.content_offset
-        self.content = StringList(
-            list(self.content),
-            items=[(source, first + offset) for source, offset in self.content.items],
-        )
-        result = super().run()
-        for node in result:
-            for term in node.findall(nodes.term):
-                term.line += 1
-        return result
 
 
 def front_matter_lines(text: str) -> dict[str, int]:
@@ -429,6 +405,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("peninsula.paths")
     app.add_source_parser(MarkdownParser, override=True)
-    app.add_directive_to_domain("std", "glossary", Glossary, override=True)
     app.connect("doctree-read", check_markup, priority=300)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
+from sphinx.util.i18n import get_image_filename_for_language
 
 from .markup_policy import is_essay_page, scheme_of
+from .sources import PICTURE_FIX, why_not_a_picture, why_not_in_project
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -40,56 +42,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: folders of the project that hold what builds make or package managers fetch
-MACHINE_FOLDERS = frozenset({"_build", "node_modules"})
-#: pictures both the website and the PDF can show, by the bytes they start with
-PICTURES = {
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-}
-PICTURE_FIX = "save it as PNG or JPEG beside the essay and give its path, ![what it shows](map.png)"
-
-
-def why_not_in_project(srcdir: str | Path, path: str | Path) -> str | None:
-    """Why *path* is not a file a page may name, or None when it is."""
-    root = os.path.realpath(srcdir)
-    real = os.path.realpath(path)
-    if os.path.commonpath([root, real]) != root:
-        if os.path.realpath(os.path.normpath(path)) != os.path.normpath(path):
-            return "it leads outside the project through a symlink"
-        return "it is outside the project"
-    parts = Path(os.path.relpath(real, root)).parts
-    if any(part.startswith(".") for part in parts):
-        return "it is in a hidden file or folder"
-    if parts and parts[0] in MACHINE_FOLDERS:
-        return f"it is in {parts[0]}/, which builds and package managers write"
-    return None
-
 
 def named_path(app: Sphinx, target: str, docname: str) -> str:
-    """The file *target* names, as written: relative to the page, or to the
-    project when it starts with ``/`` (Sphinx's rule). Not resolved, so that
-    the reason can say when a symlink leads out (Sphinx's own resolves it)."""
-    if target.startswith("/"):
-        return os.path.normpath(os.path.join(app.srcdir, target.lstrip("/")))
+    """The file *target* names, as Sphinx finds it: relative to the project
+    when it starts with one ``/``, an absolute path when it starts with two
+    (``//tmp/x``, which Sphinx takes as ``/tmp/x``), else relative to the page.
+    Not resolved, so that the reason can say when a symlink leads out."""
+    parts = Path(target).parts
+    if parts[:1] in (("/",), ("\\",)):
+        return os.path.normpath(os.path.join(app.srcdir, *parts[1:]))
     folder = os.path.dirname(app.env.doc2path(docname))
+    # an absolute *target* ("//tmp/x") wins over the folder, as in Sphinx
     return os.path.normpath(os.path.join(folder, target))
 
 
-def why_not_a_picture(path: str) -> str | None:
-    """Why the file at *path* is not a picture of the corpus, or None."""
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in PICTURES:
-        return f"{suffix or 'a file without a suffix'} is not a picture format of the corpus"
-    try:
-        with open(path, "rb") as file:
-            start = file.read(8)
-    except OSError:
-        return None  # a missing picture is Sphinx's to report
-    if not start.startswith(PICTURES[suffix]):
-        return f"the file is not a {suffix[1:].upper()} picture"
-    return None
+def picture_paths(app: Sphinx, uri: str, docname: str) -> list[str]:
+    """Every file Sphinx may take for the picture *uri*: the files ``map.*``
+    matches, and ``map.<language>.png`` beside ``map.png``, which Sphinx puts
+    in its place when it exists (``figure_language_filename``)."""
+    named = named_path(app, uri, docname)
+    if "*" in uri:
+        return glob.glob(glob.escape(named).replace("[*]", "*"))
+    translated = named_path(app, get_image_filename_for_language(uri, app.env), docname)
+    return [named] + ([translated] if translated != named and os.path.lexists(translated) else [])
 
 
 def _refuse(node: nodes.Node, what: str, target: str, why: str, fix: str, subtype: str) -> None:
@@ -110,9 +85,7 @@ def _check_pictures(app: Sphinx, doctree: nodes.document, docname: str, essay: b
         uri = image.get("uri", "")
         if not uri or scheme_of(uri) is not None:
             continue  # a picture from elsewhere is peninsula.markup_policy's to refuse
-        named = named_path(app, uri, docname)
-        # ``map.*`` lets Sphinx choose among the files that match
-        paths = glob.glob(glob.escape(named).replace("[*]", "*")) if "*" in uri else [named]
+        paths = picture_paths(app, uri, docname)
         why = next(filter(None, (why_not_in_project(app.srcdir, p) for p in paths)), None)
         subtype = "outside"
         if why is None and essay:

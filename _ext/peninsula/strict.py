@@ -25,6 +25,8 @@ at the first.
 * ``TrueLines`` gives each inline node of a paragraph (citation, ``{ref}``,
   ``{term}``, link, inline HTML) the line it is on, counting the line breaks of
   the paragraph before it.
+* ``Glossary`` gives each glossary term the line it is on: Sphinx's glossary
+  reads MyST's content lines, numbered from the directive, as the page's.
 * Two of Sphinx's messages say what is wrong but not how to fix it: a broken
   ``{ref}``/``{term}``/``{doc}`` (reworded through ``missing-reference``,
   with the nearest existing name) and a page in no toctree (reworded as it
@@ -41,8 +43,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.statemachine import StringList
 from docutils.utils import get_source_line
 from sphinx import addnodes
+from sphinx.domains.std import Glossary as StdGlossary
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.build_phase import BuildPhase
@@ -54,6 +58,31 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 LEDGER = "peninsula-warned.json"
+
+
+# -- True lines ------------------------------------------------------------------
+
+
+class Glossary(StdGlossary):
+    """Sphinx's glossary, giving each term the line it is on.
+
+    MyST numbers a directive's content lines from 0, where Sphinx's glossary
+    takes them for the page's lines (0-based, as docutils counts a block's
+    lines): every term was placed at the top of the page, and a mistake in one
+    was reported there. The terms' own line is then counted from 1, as every
+    node's is."""
+
+    def run(self) -> list[nodes.Node]:
+        first = self.lineno + self.content_offset
+        self.content = StringList(
+            list(self.content),
+            items=[(source, first + offset) for source, offset in self.content.items],
+        )
+        result = super().run()
+        for node in result:
+            for term in node.findall(nodes.term):
+                term.line += 1
+        return result
 
 
 # -- Which documents warned ------------------------------------------------------
@@ -292,4 +321,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", save_ledger)
     app.connect("missing-reference", missing_reference)
     app.add_transform(TrueLines)
+    app.add_directive_to_domain("std", "glossary", Glossary, override=True)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
