@@ -271,6 +271,8 @@
 
   async function run() {
     const mine = ++serial;
+    /* a reader may ask before the index has loaded: the search waits for it */
+    if (!(await loaded) || mine !== serial) return;
     remember();
     const query = input.value.trim();
     const filters = chosen();
@@ -330,9 +332,11 @@
   filterBox.addEventListener("change", () => run());
   more.addEventListener("click", () => showMore());
 
-  async function start() {
+  /* Loads Pagefind; resolves to whether search can run. */
+  async function load() {
     const wanted = new URLSearchParams(location.search);
-    input.value = wanted.get("q") || "";
+    /* what the reader typed while the page loaded wins over the address */
+    if (!input.value) input.value = wanted.get("q") || "";
     try {
       pagefind = await import(new URL("pagefind/pagefind.js", root).href);
       await pagefind.options({ baseUrl: root.pathname, excerptLength: 30 });
@@ -343,11 +347,12 @@
           "serve it instead: run <kbd>make serve</kbd> in the project folder."
       );
       say("Search is unavailable.");
-      return;
+      return false;
     }
     form.classList.add("search-ready");
-    await run();
+    return true;
   }
 
-  start();
+  const loaded = load();
+  run();
 })();
