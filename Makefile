@@ -16,7 +16,7 @@ NODE_STAMP  := node_modules/.package-lock.json
 PORT        ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock html latexpdf site livehtml serve test check bench clean
+.PHONY: help venv lock html latexpdf site livehtml serve test check record revise bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
@@ -71,6 +71,14 @@ check: $(STAMP) ## ruff, then the editor's lint (report in _build/lint); STRICT=
 	$(BIN)/ruff format --check .
 	$(BIN)/sphinx-build -b lint . $(BUILDDIR)/lint -d $(BUILDDIR)/lint/.doctrees $(SPHINXOPTS) \
 	  -D peninsula_lint_strict=$(or $(STRICT),0)
+
+# versions of record (tools/versions.py): the lock is articles/versions.lock
+record: $(STAMP) ## publish: record each essay's current text as its version of record (ESSAY=<slug> for one)
+	$(BIN)/python tools/versions.py record $(if $(ESSAY),--essay $(ESSAY))
+
+revise: $(STAMP) ## start version N+1 of ESSAY=<slug>: keep version N as published, add a History entry (KIND=correction|update|revision|retraction)
+	@test -n "$(ESSAY)" || { echo "which essay? run make revise ESSAY=<slug>"; exit 1; }
+	$(BIN)/python tools/versions.py revise --essay $(ESSAY) --kind $(or $(KIND),correction) $(if $(DATE),--date $(DATE))
 
 # the goals are ratios to plain Sphinx on the same essays, measured in the same run;
 # BENCH_ARGS adds e.g. --growth 400 --pdf --search --jobs 2 (benchmarks/bench.py --help)

@@ -39,6 +39,8 @@ extensions = [
     "peninsula.citations",
     "peninsula.bibliography",
     "peninsula.essays",
+    "peninsula.versions",
+    "peninsula.history",
     "peninsula.browse",
     "peninsula.cite",
     "peninsula.head",
@@ -63,9 +65,10 @@ extensions = [
 
 root_doc = "index"
 source_suffix = {".md": "markdown"}
-# pages of the site: top-level pages, the essays, and the topic and author
+# pages of the site: top-level pages, the essays, their earlier versions
+# (articles/<slug>/v<N>.md, peninsula.versions), and the topic and author
 # pages that peninsula.browse generates; nothing else in the tree
-include_patterns = ["*.md", "articles/*.md", "topics/*.md", "authors/*.md"]
+include_patterns = ["*.md", "articles/*.md", "articles/*/v*.md", "topics/*.md", "authors/*.md"]
 exclude_patterns = ["README.md"]  # the repository's front page, not a page of the site
 nitpicky = True
 smartquotes = True

@@ -156,3 +156,24 @@ def broken_copy(published_root, tmp_path) -> Path:
     from gates import copy_project
 
     return copy_project(published_root, tmp_path / "project")
+
+
+# -- Versions (see versioned.py) ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def versioned_project(tmp_path_factory) -> Path:
+    """The corpus with an essay revised twice and one retracted, made with
+    `make revise` and `make record`'s tool."""
+    from versioned import make_versioned
+
+    return make_versioned(tmp_path_factory.mktemp("versioned") / "project")
+
+
+@pytest.fixture(scope="session")
+def versioned_html(versioned_project, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("versioned-build")
+    result = strict_build("html", out, versioned_project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    return out / "html"

@@ -85,10 +85,16 @@ class FillCorpusBibliography(SphinxPostTransform):
 
     def add_cited_in(self, box: nodes.container) -> None:
         cited = citations_domain(self.env).cited
-        essays = self.env.get_domain("essays").essays  # type: ignore[attr-defined]
+        domain = self.env.get_domain("essays")
+        essays = domain.essays  # type: ignore[attr-defined]
+        versions = domain.versions  # type: ignore[attr-defined]
         citing: dict[str, list[str]] = {}
         for docname in sorted(cited):
+            earlier = versions.get(docname)
             for key in cited[docname]:
+                # an earlier version is named only for what its essay no longer cites
+                if earlier is not None and key in cited.get(earlier.current_doc, ()):
+                    continue
                 citing.setdefault(key, []).append(docname)
         for para in box.findall(nodes.paragraph):
             key = para["ids"][0][len(ENTRY_ID.format(key="")) :]
@@ -100,11 +106,12 @@ class FillCorpusBibliography(SphinxPostTransform):
                 if index:
                     line += nodes.Text("; ")
                 # a page that is not an essay (the glossary, the chronology) by its title
-                title = (
-                    essays[docname].title
-                    if docname in essays
-                    else self.env.titles[docname].astext()
-                )
+                if docname in essays:
+                    title = essays[docname].title
+                elif docname in versions:
+                    title = f"{versions[docname].title} (version {versions[docname].version})"
+                else:
+                    title = self.env.titles[docname].astext()
                 line += doc_link(docname, title, self.env.docname)
             para += nodes.Text(" ")
             para += line

@@ -74,12 +74,28 @@ class EssaysDomain(Domain):
 
     name = "essays"
     label = "Essays of the corpus"
-    data_version = 2
-    initial_data: dict[str, Any] = {"essays": {}, "reading_minutes": {}, "corpus_pages": {}}
+    data_version = 3
+    initial_data: dict[str, Any] = {
+        "essays": {},
+        "versions": {},
+        "reading_minutes": {},
+        "corpus_pages": {},
+    }
 
     @property
     def essays(self) -> dict[str, Essay]:
+        """The current version of every essay, by page."""
         return self.data["essays"]
+
+    @property
+    def versions(self) -> dict[str, Essay]:
+        """Earlier versions (``articles/<slug>/v<N>``), by page: each the record
+        its front matter gave when it was current."""
+        return self.data["versions"]
+
+    def record(self, docname: str) -> Essay | None:
+        """The record of the essay or earlier version the page *docname* is."""
+        return self.essays.get(docname) or self.versions.get(docname)
 
     @property
     def reading_minutes(self) -> dict[str, int]:
@@ -94,12 +110,13 @@ class EssaysDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.essays.pop(docname, None)
+        self.versions.pop(docname, None)
         self.reading_minutes.pop(docname, None)
         self.corpus_pages.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict) -> None:
         for docname in docnames:
-            for key in ("essays", "reading_minutes", "corpus_pages"):
+            for key in ("essays", "versions", "reading_minutes", "corpus_pages"):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
 
@@ -291,6 +308,7 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
             source[0] = "\n" * block.length + "\n".join(text.split("\n")[block.length :])
         return
     slug = frontmatter.doc_slug(docname)
+    frozen = frontmatter.VERSION_DOC_RE.match(docname) is not None
     named = SLUG_RE.fullmatch(slug) is not None
     if not named:
         # the slug is the essay's address in the sitemap, the feed, the cite
@@ -305,7 +323,20 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
             subtype="file_name",
         )
     folder = Path(app.env.doc2path(docname)).parent
+    if frozen:  # its pictures are the essay's, beside it
+        folder = folder.parent
     record = frontmatter.parse(text, docname, known_names(app), folder)
+    number = frontmatter.VERSION_DOC_RE.match(docname)
+    if isinstance(record, Essay) and number and record.version != int(number["number"]):
+        logger.warning(
+            "this file is kept as version %s, but its History makes it version %d: "
+            "restore it from git (earlier versions are made by make revise)",
+            number["number"],
+            record.version,
+            location=(docname, 1),
+            type="versions",
+            subtype="frozen",
+        )
     if not isinstance(record, Essay):
         for problem in record:
             _report(docname, problem)
@@ -326,7 +357,10 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
                 subtype="title",
             )
     if isinstance(record, Essay) and named:
-        essays_domain(app.env).essays[docname] = record
+        domain = essays_domain(app.env)
+        (domain.versions if frozen else domain.essays)[docname] = record
+        if frozen:  # its banner names the versions after it: written when they change
+            domain.corpus_pages[docname] = "records"
         title = record.title
     else:
         # the page still gets a title, so that only the front matter's problems are reported
@@ -429,7 +463,7 @@ def add_header(app: Sphinx, doctree: nodes.document) -> None:
     """Under the title: subtitle, byline with date and reading time, the work
     it edits, picture, abstract and topics, with links to author and topic pages."""
     docname = app.env.docname
-    record = essays_domain(app.env).essays.get(docname)
+    record = essays_domain(app.env).record(docname)
     if record is None:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -532,11 +566,13 @@ class EssayListDirective(SphinxDirective):
 
 
 def selected(essays: Iterable[Essay], topic: str = "", author: str = "") -> list[Essay]:
-    """The essays of a topic, or of an author (by slug), newest first."""
+    """The essays of a topic, or of an author (by slug), newest first; a
+    retracted essay is listed on the Corrections page only."""
     return newest_first(
         e
         for e in essays
-        if (not topic or topic in e.topics)
+        if not e.retracted
+        and (not topic or topic in e.topics)
         and (not author or author in {a.slug for a in e.authors})
     )
 

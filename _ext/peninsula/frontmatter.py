@@ -47,10 +47,21 @@ FIELDS = (
     "source",
     "license",
     "image",
+    "history",
 )
 REQUIRED = ("title", "authors", "date", "abstract", "topics", "license")
 AUTHOR_FIELDS = ("name", "affiliation", "orcid")
 IMAGE_FIELDS = ("file", "alt", "credit")
+VERSION_FIELDS = ("version", "date", "kind", "note")
+#: what a later version of an essay may be, and how its header says it
+KINDS = {
+    "correction": "corrected",  # a factual error fixed
+    "update": "updated",  # new information added
+    "revision": "revised",  # edited, with no change of substance
+    "retraction": "retracted",  # withdrawn: the text stays, under a notice
+}
+#: the file of an earlier version of an essay: articles/<slug>/v<N>.md
+VERSION_DOC_RE = re.compile(r"^(?P<essay>.+)/v(?P<number>[1-9][0-9]*)$")
 ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 TITLE_MARKUP_RE = re.compile(r"[*_`\[\]<>#|\\]")
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -90,8 +101,16 @@ YAML_ESCAPE_RE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{
 
 
 def doc_slug(docname: str) -> str:
-    """``articles/broadened-diplomacy`` -> ``broadened-diplomacy``."""
-    return docname.rsplit("/", 1)[-1]
+    """``articles/broadened-diplomacy`` -> ``broadened-diplomacy``; an earlier
+    version, ``articles/broadened-diplomacy/v1``, has its essay's slug."""
+    return current_doc(docname).rsplit("/", 1)[-1]
+
+
+def current_doc(docname: str) -> str:
+    """The page of the current version of the essay whose version *docname*
+    is: ``articles/x/v1`` -> ``articles/x``; any other page is itself."""
+    match = VERSION_DOC_RE.match(docname)
+    return match["essay"] if match else docname
 
 
 def name_separators(count: int) -> list[str]:
@@ -153,6 +172,22 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Version:
+    """A version of an essay after the first, as its History entry gives it."""
+
+    number: int
+    date: Date
+    kind: str  #: one of KINDS
+    note: str  #: what changed and why, for readers
+    line: int  #: of the entry, in the essay's file
+
+    @property
+    def done(self) -> str:
+        """``corrected``, ``updated``, ``revised`` or ``retracted``."""
+        return KINDS[self.kind]
+
+
+@dataclass(frozen=True)
 class Essay:
     """The metadata record of one essay, as its front matter gives it.
 
@@ -171,10 +206,35 @@ class Essay:
     image: Image | None = None
     title_bibtex: str = ""  #: as written, braces marking protected capitals
     subtitle_bibtex: str = ""  #: likewise
+    #: the versions after the first (published on ``date``), oldest first
+    history: tuple[Version, ...] = ()
 
     @property
     def slug(self) -> str:
         return doc_slug(self.docname)
+
+    @property
+    def version(self) -> int:
+        """This text's version: 1, and one more for each History entry."""
+        return 1 + len(self.history)
+
+    @property
+    def frozen(self) -> bool:
+        """An earlier version, kept at ``articles/<slug>/v<N>``."""
+        return VERSION_DOC_RE.match(self.docname) is not None
+
+    @property
+    def current_doc(self) -> str:
+        return current_doc(self.docname)
+
+    @property
+    def modified(self) -> Date:
+        """The date of this version: the first publication's, or the last entry's."""
+        return self.history[-1].date if self.history else self.date
+
+    @property
+    def retracted(self) -> bool:
+        return bool(self.history) and self.history[-1].kind == "retraction"
 
     @property
     def byline(self) -> str:
@@ -253,6 +313,8 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
     #: the line of the field being checked, where a missing part of it is reported
     key_line: int = 1
+    #: the essay's date, which its first later version may not precede
+    essay_date: Date | None = None
 
     def report(self, where: yaml.Node | int, message: str) -> None:
         line = where if isinstance(where, int) else _line(where)
@@ -649,6 +711,118 @@ def _braces_balanced(text: str) -> bool:
     return depth == 0
 
 
+VERSION_HINTS = {
+    "version": "its number: 2 for the first entry, then 3, 4, ...",
+    "date": "the day it was published, YYYY-MM-DD",
+    "kind": f"one of {', '.join(KINDS)}",
+    "note": "what changed and why, in a sentence or two a reader understands",
+}
+
+
+def check_version(node: yaml.Node, ctx: _Context, number: int, after: Date) -> Version | None:
+    """One History entry: version *number*, dated no earlier than *after*."""
+    if not isinstance(node, yaml.MappingNode):
+        ctx.report(
+            node,
+            "each History entry holds 'version:', 'date:', 'kind:' and 'note:' lines: "
+            "run make revise ESSAY=<slug> to add one",
+        )
+        return None
+    before = len(ctx.problems)
+    given, _ = _fields(
+        node,
+        VERSION_FIELDS,
+        VERSION_FIELDS,
+        ctx,
+        "History field",
+        lambda name: f"the History entry needs '{name}:', {VERSION_HINTS[name]}",
+        _line(node),
+    )
+    values: dict[str, object] = {}
+    if "version" in given:
+        raw = _scalar(given["version"]) or ""
+        if raw.strip() != str(number):
+            ctx.report(
+                given["version"],
+                f"this History entry is version {number}, not {raw.strip() or 'empty'}: "
+                "version 1 is the essay as first published, on its 'date', and each entry "
+                "is the next version, oldest first",
+            )
+    if "date" in given:
+        raw = _scalar(given["date"])
+        try:
+            date = Date.parse(raw or "")
+            if date.day is None:
+                raise DateError("a version is dated to the day: write YYYY-MM-DD")
+        except DateError as err:
+            ctx.report(given["date"], f"version {number}'s date {raw!r} is not a day: {err.fix}")
+        else:
+            if date < after:
+                ctx.report(
+                    given["date"],
+                    f"version {number} is dated {date.iso}, before the version it follows "
+                    f"({after.iso}): versions are listed oldest first",
+                )
+            values["date"] = date
+    if "kind" in given:
+        kind = _text(given["kind"], "a version's 'kind'", ctx)
+        if kind is not None and kind not in KINDS:
+            close = _close(kind, KINDS)
+            fix = f"did you mean {close!r}?" if close else f"write one of {', '.join(KINDS)}"
+            ctx.report(given["kind"], f"unknown kind of version {kind!r}: {fix}")
+        values["kind"] = kind
+    if "note" in given:
+        note = given["note"]
+        if _scalar(note) is None and isinstance(note, yaml.ScalarNode):
+            ctx.report(
+                note,
+                f"version {number} has no note: say what changed and why, in a sentence or "
+                "two a reader understands (it is shown in the essay's History)",
+            )
+        else:
+            values["note"] = _text(note, f"version {number}'s note", ctx, multiline=True)
+    if len(ctx.problems) > before:
+        return None
+    return Version(
+        number=number,
+        date=values["date"],  # type: ignore[arg-type]
+        kind=str(values["kind"]),
+        note=str(values["note"]),
+        line=_line(node),
+    )
+
+
+def check_history(node: yaml.Node, ctx: _Context) -> tuple[Version, ...] | None:
+    """The versions after the first, oldest first; a retraction is the last."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG:
+        return ()
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.report(
+            node,
+            "field 'history' must be a list of versions, each '- version: 2' with its "
+            "date, kind and note: run make revise ESSAY=<slug> to add one",
+        )
+        return None
+    versions: list[Version] = []
+    after = ctx.essay_date or Date(1)
+    ok = True
+    for index, item in enumerate(node.value):
+        version = check_version(item, ctx, index + 2, after)
+        if version is None:
+            ok = False
+            continue
+        if versions and versions[-1].kind == "retraction":
+            ctx.report(
+                item,
+                f"version {version.number} follows a retraction: a retracted essay has no "
+                "later version; remove this entry",
+            )
+            ok = False
+        versions.append(version)
+        after = version.date
+    return tuple(versions) if ok else None
+
+
 #: one validator per field, each reporting its own problems at their lines
 VALIDATORS: dict[str, Callable[[yaml.Node, _Context], object]] = {
     "title": check_title,
@@ -660,6 +834,7 @@ VALIDATORS: dict[str, Callable[[yaml.Node, _Context], object]] = {
     "source": check_source,
     "license": check_license,
     "image": check_image,
+    "history": check_history,
 }
 
 
@@ -791,6 +966,8 @@ def parse(
     for name, node in given.items():
         ctx.key_line = lines[name]
         values[name] = VALIDATORS[name](node, ctx)
+        if name == "date":
+            ctx.essay_date = values[name]  # type: ignore[assignment]
     if ctx.problems:
         return sorted(ctx.problems, key=lambda p: p.line)
     title = str(values["title"])
@@ -808,6 +985,7 @@ def parse(
         subtitle_bibtex=subtitle,
         source=str(values.get("source") or ""),
         image=values.get("image"),  # type: ignore[arg-type]
+        history=values.get("history") or (),  # type: ignore[arg-type]
     )
 
 

@@ -94,6 +94,7 @@ PAGE_DIRECTIVES = ESSAY_DIRECTIVES | {
     "toctree",
     "glossary",
     "essay-list",
+    "corrections",
     "browse-index",
     "chronology",
     "corpus-bibliography",
@@ -111,7 +112,9 @@ PAGE_ROLES = ESSAY_ROLES | {"pdf-edition"}
 #: heading of the author's with one of them would make two elements with one
 #: id, and a link or a preview would find the wrong one. (A heading or label
 #: ``references`` is peninsula.citations' to refuse, with its own message.)
-RESERVED_IDS = frozenset({CITE_BOX_ID, "essay-image", "searchbox"})
+RESERVED_IDS = frozenset(
+    {CITE_BOX_ID, "essay-image", "searchbox", "history", "version-banner", "retraction-notice"}
+)
 RESERVED_ID_PREFIXES = (ENTRY_ID.format(key=""), "cite-", "furo-", "svg-")
 #: front-matter keys by which MyST lets a page change its own parsing
 PAGE_SETTINGS = ("myst", "html_meta", "substitutions")
