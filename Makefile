@@ -11,6 +11,8 @@ BIN         := $(VENV)/bin
 # build into the staging folder, publish only what built
 BUILD       := $(BIN)/python tools/build.py --builddir $(BUILDDIR)
 STAMP       := $(VENV)/.installed
+# the editor's lint (peninsula.lint), with its own doctrees
+LINT        := $(BIN)/sphinx-build -b lint . $(BUILDDIR)/lint -d $(BUILDDIR)/lint/.doctrees $(SPHINXOPTS)
 # npm ci writes this file: node_modules is current when it is newer than the lock
 NODE_STAMP  := node_modules/.package-lock.json
 PORT        ?= 8000
@@ -42,8 +44,10 @@ latexpdf: $(STAMP) ## the PDF edition and one PDF per essay into _build/latex, r
 	tools/system-deps.sh pdf
 	$(BUILD) latexpdf $(SPHINXOPTS)
 
-# the HTML build copies the PDFs just published in _build/latex
-site: $(STAMP) ## the site to publish: the PDFs, then the website carrying them in pdf/
+# the HTML build copies the PDFs just published in _build/latex; first, the
+# publishing pass: no essay changed in silence, no uncited paragraph
+site: $(STAMP) ## the site to publish: make check STRICT=1's lint, the PDFs, then the website carrying them in pdf/
+	$(LINT) -D peninsula_lint_strict=1
 	tools/system-deps.sh pdf
 	$(BUILD) latexpdf $(SPHINXOPTS)
 	$(BUILD) html $(SPHINXOPTS)
@@ -66,11 +70,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
 # the editor's lint reads the project into its own doctrees, so `make html` never waits on it
-check: $(STAMP) ## ruff, then the editor's lint (report in _build/lint); STRICT=1: uncited paragraphs fail
+check: $(STAMP) ## ruff, then the editor's lint (report in _build/lint); STRICT=1: uncited paragraphs and unrecorded versions fail
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sphinx-build -b lint . $(BUILDDIR)/lint -d $(BUILDDIR)/lint/.doctrees $(SPHINXOPTS) \
-	  -D peninsula_lint_strict=$(or $(STRICT),0)
+	$(LINT) -D peninsula_lint_strict=$(or $(STRICT),0)
 
 # versions of record (tools/versions.py): the lock is articles/versions.lock
 record: $(STAMP) ## publish: record each essay's current text as its version of record (ESSAY=<slug> for one)

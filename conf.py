@@ -68,7 +68,7 @@ source_suffix = {".md": "markdown"}
 # pages of the site: top-level pages, the essays, their earlier versions
 # (articles/<slug>/v<N>.md, peninsula.versions), and the topic and author
 # pages that peninsula.browse generates; nothing else in the tree
-include_patterns = ["*.md", "articles/*.md", "articles/*/v*.md", "topics/*.md", "authors/*.md"]
+include_patterns = ["*.md", "articles/*.md", "articles/*/v[0-9]*.md", "topics/*.md", "authors/*.md"]
 exclude_patterns = ["README.md"]  # the repository's front page, not a page of the site
 nitpicky = True
 smartquotes = True

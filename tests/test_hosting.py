@@ -42,11 +42,21 @@ def test_read_the_docs_installs_what_tools_system_deps_names_for_the_pdf(rtd):
 def test_read_the_docs_builds_pdfs_then_html_strictly(rtd):
     html = rtd["build"]["jobs"]["build"]["html"]
     runs = sphinx_runs(html)
-    assert [run[3:7] for run in runs] == [
+    # the publishing pass (make check STRICT=1's lint) before anything is built
+    assert runs[0][3:] == [
+        "-b",
+        "lint",
+        ".",
+        "_build/lint",
+        *STRICT,
+        "-D",
+        "peninsula_lint_strict=1",
+    ]
+    assert [run[3:7] for run in runs[1:]] == [
         ["-M", "latexpdf", ".", "_build"],
         ["-M", "html", ".", "_build"],
     ]
-    for run in runs:
+    for run in runs[1:]:
         assert run[7:] == STRICT
     assert html[-1] == "cp -r _build/html $READTHEDOCS_OUTPUT/html"
 

@@ -48,6 +48,12 @@ PARAGRAPHS = [
 PARAGRAPHS_TITLE = "essay paragraphs with a figure, date or quotation and no citation"
 
 
+#: every essay of the root is recorded in its articles/versions.lock, unchanged
+VERSIONS_NONE = (
+    "-- essays whose text is not their recorded version (make revise, make record): none"
+)
+
+
 def report(app) -> list[str]:
     return (Path(app.outdir) / "lint.txt").read_text(encoding="utf-8").splitlines()
 
@@ -60,6 +66,7 @@ def test_findings_are_listed_and_do_not_fail(app):
         *FINDINGS,
         f"-- {PARAGRAPHS_TITLE}: 7 (they fail with STRICT=1)",
         *PARAGRAPHS,
+        VERSIONS_NONE,
     ]
     # the console shows the same report
     status = ANSI.sub("", app.status.getvalue())
@@ -75,6 +82,7 @@ def test_strict_mode_fails_on_uncited_paragraphs(app):
         *FINDINGS,
         f"-- {PARAGRAPHS_TITLE}: 7",
         *PARAGRAPHS,
+        VERSIONS_NONE,
         "lint failed: 7 uncited paragraphs in strict mode (peninsula_lint_strict)",
     ]
     assert app.statuscode == 1
@@ -96,6 +104,7 @@ def test_suppress_warnings_turns_a_check_off(app):
         "-- glossary terms no page links to: off (lint.unlinked_term in suppress_warnings)",
         *FINDINGS[6:],
         f"-- {PARAGRAPHS_TITLE}: off (lint.uncited_paragraph in suppress_warnings)",
+        VERSIONS_NONE,
     ]
     assert app.statuscode == 0
 
@@ -183,6 +192,7 @@ CORPUS = [
     "-- glossary terms no page links to: none",
     "-- chronology events no page links to: none",
     f"-- {PARAGRAPHS_TITLE}: none",
+    VERSIONS_NONE,
 ]
 
 
@@ -194,7 +204,7 @@ def test_the_corpus_passes_the_lint(tmp_path):
     count = sum(1 for line in CORPUS if not line.startswith("-- "))
     assert listed == [f"lint (not strict: findings are warnings): {count} findings", *CORPUS]
 
-    # STRICT=1 fails exactly when an uncited paragraph is listed
+    # STRICT=1 fails exactly when an uncited paragraph or an unrecorded version is listed
     result = run_lint(REPO, tmp_path, "-D", "peninsula_lint_strict=1")
     paragraphs = any(line.startswith("articles/") for line in CORPUS)
     assert result.returncode == int(paragraphs), result.stderr

@@ -1,9 +1,10 @@
 """A copy of the corpus after some published history, made with the editor's
 own commands (tools/versions.py, as `make revise` and `make record` run it):
 
-* ``future-of-diplomacy`` revised twice: version 2 a correction (a sentence
-  reworded, and one citation of ``ahlander2019north`` dropped, so that only
-  version 1 still cites it), version 3 an update (a sentence added);
+* ``future-of-diplomacy`` revised twice: version 2 a correction (a closing
+  sentence reworded, and with it the one citation of a work added for the
+  test, ``editors2026work``, which only version 1 then cites), version 3
+  an update (a sentence added);
 * ``broadened-diplomacy`` retracted (version 2).
 
 The tests of versions (test_versions.py) build it once per session, strict;
@@ -31,16 +32,22 @@ RETRACTION_NOTE = (
     "The essay's account of the missile of November 2, 2022 placed it in the wrong sea; "
     "the editors retract it while a corrected edition is prepared."
 )
-#: what the correction changes, in version 1's words and in version 2's
-OLD_SENTENCE = (
-    "North Korea's chief negotiator declared the talks broken off, accusing the American side "
-    "of refusing to change its stance {cite:p}`ahlander2019north`."
-)
-NEW_SENTENCE = (
-    "North Korea's chief negotiator declared the talks broken off, saying the United States "
-    "had come with nothing new."
-)
-ADDED = "\n\nNo further working-level meeting followed in 2019 {cite:p}`future2020diplomacy`.\n"
+#: a work only version 1 cites: refs.bib must keep it while version 1 is published
+ONLY_V1_KEY = "editors2026work"
+ONLY_V1_ENTRY = """
+@online{editors2026work,
+  author       = {{Editors of Peninsula Papers}},
+  title        = {A work that only the first version cites},
+  organization = {Peninsula Papers},
+  date         = {2026-11-30},
+  urldate      = {2026-11-30},
+}
+"""
+#: what the correction changes, in version 1's words and in version 2's; the
+#: corpus's own text is left alone, so that this history holds whatever it says
+OLD_SENTENCE = f"A closing remark of the first version {{cite:p}}`{ONLY_V1_KEY}`."
+NEW_SENTENCE = "A closing remark, corrected in the second version."
+ADDED = "No further working-level meeting followed in 2019."
 
 IGNORED = shutil.ignore_patterns(
     ".git",
@@ -81,21 +88,41 @@ def fill_note(path: Path, note: str) -> None:
     path.write_text(text.replace(empty, f"{indent}note: {note}", 1), encoding="utf-8")
 
 
+def without_history(text: str) -> str:
+    """*text* with its front matter's ``history`` field taken out."""
+    from peninsula.versions import history_lines
+
+    lines = text.split("\n")
+    skipped = history_lines(lines)
+    return "\n".join(line for i, line in enumerate(lines) if i not in skipped)
+
+
 def make_versioned(dst: Path) -> Path:
     """The corpus copied to *dst*, with the history above; returns *dst*."""
     shutil.copytree(REPO, dst, ignore=IGNORED, symlinks=True)
-    run(dst, "record")  # every essay published, as on the site
+    with (dst / "refs.bib").open("a", encoding="utf-8") as f:
+        f.write(ONLY_V1_ENTRY)
     revised = dst / "articles" / f"{REVISED}.md"
+    # the essay's history starts from its current text, whatever its versions
+    lock = dst / "articles" / "versions.lock"
+    lock.unlink(missing_ok=True)
+    for folder in (dst / "articles").iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    for path in (dst / "articles").glob("*.md"):
+        path.write_text(without_history(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with revised.open("a", encoding="utf-8") as f:
+        f.write(f"\n{OLD_SENTENCE}\n")
+    run(dst, "record")  # every essay published, as on the site
     run(dst, "revise", "--essay", REVISED, "--date", "2026-12-01")
     fill_note(revised, CORRECTION_NOTE)
     text = revised.read_text(encoding="utf-8")
-    assert OLD_SENTENCE in text
     revised.write_text(text.replace(OLD_SENTENCE, NEW_SENTENCE), encoding="utf-8")
     run(dst, "record", "--essay", REVISED)
     run(dst, "revise", "--essay", REVISED, "--kind", "update", "--date", "2026-12-03")
     fill_note(revised, UPDATE_NOTE)
     with revised.open("a", encoding="utf-8") as f:
-        f.write(ADDED)
+        f.write(f"\n{ADDED}\n")
     run(dst, "record", "--essay", REVISED)
     retracted = dst / "articles" / f"{RETRACTED}.md"
     run(dst, "revise", "--essay", RETRACTED, "--kind", "retraction", "--date", "2026-12-04")

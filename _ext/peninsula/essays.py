@@ -309,6 +309,19 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     slug = frontmatter.doc_slug(docname)
     frozen = frontmatter.VERSION_DOC_RE.match(docname) is not None
+    nested = "/" in docname[len(app.config.peninsula_essay_dir.rstrip("/")) + 1 :]
+    if nested and not frozen:
+        # an essay's folder holds its pictures and its earlier versions only
+        logger.warning(
+            "%r is not an essay nor an earlier version (v1.md, v2.md, ... made by "
+            "make revise): move an essay to %s/<slug>.md",
+            docname + ".md",
+            app.config.peninsula_essay_dir,
+            location=(docname, 1),
+            type="essays",
+            subtype="file_name",
+        )
+        return
     named = SLUG_RE.fullmatch(slug) is not None
     if not named:
         # the slug is the essay's address in the sitemap, the feed, the cite

@@ -25,12 +25,17 @@ What fails and why:
   own sections is a figure too).
 * ``peninsula_lint_strict = True`` (``make check STRICT=1``) makes the
   uncited paragraphs fail: it is the editor's pass before publication, where
-  each one is either cited or read and judged. The other findings stay
-  warnings even then: they never put an unsourced claim in front of a reader.
+  each one is either cited or read and judged. It also fails on an essay
+  whose text is not its recorded version (``peninsula.versions``): changed
+  after publication with no History entry, a version opened and not
+  recorded, or a draft never published; ``make site`` and Read the Docs run
+  it before they build what readers get. The other findings stay warnings
+  even then: they never put an unsourced claim in front of a reader.
 
 A journal that does not want a check turns it off with
 ``suppress_warnings = ["lint.<check>"]`` (``lint.uncited_entry``,
-``lint.unlinked_term``, ``lint.unlinked_event``, ``lint.uncited_paragraph``);
+``lint.unlinked_term``, ``lint.unlinked_event``, ``lint.uncited_paragraph``,
+``lint.unrecorded_version``);
 the report says which checks are off.
 
 Decisions:
@@ -79,7 +84,8 @@ from .bibfile import ENTRY_START_RE
 from .citations import REFERENCES_ID, bib_data, citations_domain
 from .cite import CITE_ID
 from .essays import essays_domain
-from .sources import read_text
+from .sources import NotUTF8, read_text
+from .versions import LockError, history_line, lock_file, publishing_problems, read_lock
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -130,6 +136,7 @@ class Check:
     title: str  #: the heading of its group in the report
     run: Callable[[LintBuilder], Iterable[Finding]]
     strict: bool = False  #: fails the lint when peninsula_lint_strict is on
+    noun: str = ""  #: what one failing finding is, in the failure's summary
 
 
 class LintBuilder(Builder):
@@ -205,10 +212,12 @@ def report(
         lines.append(f"-- {check.title}: {len(found) or 'none'}{tail}")
         lines += [str(finding) for finding in found]
     if failing:
-        lines.append(
-            f"lint failed: {failing} uncited paragraph{'' if failing == 1 else 's'} "
-            "in strict mode (peninsula_lint_strict)"
-        )
+        counts = [
+            f"{len(found)} {check.noun}{'' if len(found) == 1 else 's'}"
+            for check, found in groups
+            if check.strict and found
+        ]
+        lines.append(f"lint failed: {', '.join(counts)} in strict mode (peninsula_lint_strict)")
     return lines
 
 
@@ -412,6 +421,24 @@ def uncited_paragraphs(builder: LintBuilder) -> Iterator[Finding]:
             )
 
 
+def unrecorded_versions(builder: LintBuilder) -> Iterator[Finding]:
+    """What publishing refuses (peninsula.versions): an essay changed since
+    its last recorded version with no History entry, a version opened and not
+    recorded, a draft. The lock is read here, as it is on disk now."""
+    try:
+        lock = read_lock(lock_file(builder.srcdir, builder.config))
+    except (LockError, NotUTF8):
+        return  # every build reports it, at its line
+    for docname, record in sorted(essays_domain(builder.env).essays.items()):
+        path = Path(builder.env.doc2path(docname))
+        source = read_text(path)
+        for problem in publishing_problems(
+            path, record.slug, record.version, history_line(source), lock.get(record.slug)
+        ):
+            what, _, fix = problem.message.partition(": ")
+            yield Finding(builder.where(path), problem.line, what, fix)
+
+
 CHECKS = (
     Check("uncited_entry", "refs.bib entries no page cites", uncited_entries),
     Check("unlinked_term", "glossary terms no page links to", unlinked_terms),
@@ -421,6 +448,14 @@ CHECKS = (
         "essay paragraphs with a figure, date or quotation and no citation",
         uncited_paragraphs,
         strict=True,
+        noun="uncited paragraph",
+    ),
+    Check(
+        "unrecorded_version",
+        "essays whose text is not their recorded version (make revise, make record)",
+        unrecorded_versions,
+        strict=True,
+        noun="unrecorded version",
     ),
 )
 

@@ -296,7 +296,11 @@ def publishing_problems(
 
 
 def lock_path(app: Sphinx) -> Path:
-    return Path(app.srcdir) / app.config.peninsula_essay_dir / LOCK
+    return lock_file(app.srcdir, app.config)
+
+
+def lock_file(srcdir: str | Path, config: Any) -> Path:
+    return Path(srcdir) / config.peninsula_essay_dir / LOCK
 
 
 def load_lock(app: Sphinx) -> None:
