@@ -100,7 +100,8 @@ def check_frozen(root: Path, path: Path, slug: str, version: int, recorded: list
                 f"{where(path, history_line(read_text(path)), root)}: the text of version "
                 f"{number} is missing ({frozen.relative_to(root)}): restore it from git"
             )
-        for problem in frozen_problems(frozen, slug, number, recorded):
+        shown = frozen.relative_to(root).as_posix()
+        for problem in frozen_problems(frozen, slug, number, recorded, shown):
             raise Refused(f"{where(problem.path, problem.line, root)}: {problem.message}")
 
 

@@ -207,7 +207,7 @@ class Problem:
 
 
 def frozen_problems(
-    path: Path, slug: str, number: int, recorded: list[dict[str, Any]] | None
+    path: Path, slug: str, number: int, recorded: list[dict[str, Any]] | None, shown: str = ""
 ) -> Iterator[Problem]:
     """An earlier version's file, ``articles/<slug>/v<number>.md``, against the lock."""
     if not recorded or number > len(recorded):
@@ -226,8 +226,8 @@ def frozen_problems(
             path,
             text.first_change(record),
             f"version {number} of {slug!r} is frozen: readers cite it as it was published, "
-            f"and this line differs. Restore the file (git checkout -- {path.name} in its "
-            f"folder), and correct the current version instead: make revise ESSAY={slug}",
+            f"and this line differs. Restore it (git checkout -- {shown or path.name}), and "
+            f"correct the current version instead: make revise ESSAY={slug}",
         )
 
 
@@ -243,7 +243,7 @@ def current_problems(
             path,
             history_line,
             f"version {len(recorded)} of {slug!r} was recorded, but its History ends at "
-            f"version {version}: restore the History entries (git checkout -- {path.name})",
+            f"version {version}: restore its History entries from git",
         )
         return
     for number in range(1, version):
@@ -349,7 +349,7 @@ def check_version_docs(app: Sphinx, docname: str, source: list[str]) -> None:
     if match:
         slug = current_doc(docname).rsplit("/", 1)[-1]
         for problem in frozen_problems(
-            path, slug, int(match["number"]), recorded_versions(app, slug)
+            path, slug, int(match["number"]), recorded_versions(app, slug), docname + ".md"
         ):
             report(problem, docname, "frozen")
         return
