@@ -67,6 +67,7 @@ COPIED = (
     "glossary.md",
     "chronology.md",
     "chronology.yaml",
+    "corrections.md",
     "404.md",
 )
 #: the copied pages whose citations must resolve in the generated refs.bib

@@ -88,16 +88,17 @@ def test_every_paragraph_of_the_argument_is_cited(corpus_html, essay):
 
 
 @pytest.mark.parametrize("essay", ESSAYS, ids=lambda p: p.stem)
-def test_ends_with_editors_note_references_and_how_to_cite(corpus_html, essay):
+def test_ends_with_editors_note_references_history_and_how_to_cite(corpus_html, essay):
     tree = page(corpus_html, f"articles/{essay.stem}")
     sections = tree.xpath("//article//section/section")
     # a section's id is on its heading (peninsula.accessibility)
-    assert [s.xpath("string(./h2/@id)") for s in sections[-3:]] == [
+    assert [s.xpath("string(./h2/@id)") for s in sections[-4:]] == [
         f"{essay.stem}-editors-note",
         "references",
+        "history",
         "cite-this-essay",
     ]
-    note = sections[-3]
+    note = sections[-4]
     source = front_matter(essay)["source"]
     assert note.xpath(f'.//a[@href="#ref-{source}"]'), "the note names its source"
     assert note.xpath(".//li"), "the note lists the corrections"

@@ -60,7 +60,13 @@ def test_every_glyph_has_a_font(corpus_latex):
 
 
 def test_one_chapter_per_essay_then_the_reference_pages(chapters):
-    assert list(chapters) == [*TITLES.values(), "Bibliography", "Glossary", "Chronology"]
+    assert list(chapters) == [
+        *TITLES.values(),
+        "Bibliography",
+        "Glossary",
+        "Chronology",
+        "Corrections",
+    ]
 
 
 @pytest.mark.parametrize("essay", ESSAYS, ids=lambda p: p.stem)

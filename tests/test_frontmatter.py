@@ -197,7 +197,7 @@ def test_what_is_not_known_is_not_checked():
                 (
                     14,
                     "unknown field 'publisher': the fields are title, subtitle, authors, date, "
-                    "abstract, topics, source, license, image",
+                    "abstract, topics, source, license, image, history",
                 )
             ],
             id="unknown-field-far",
@@ -502,7 +502,7 @@ def test_what_is_not_known_is_not_checked():
                 (
                     16,
                     "unknown field '\\x1b[2J': the fields are title, subtitle, authors, date, "
-                    "abstract, topics, source, license, image",
+                    "abstract, topics, source, license, image, history",
                 )
             ],
             id="terminal-escape-in-a-field-name-is-shown-escaped",

@@ -12,7 +12,8 @@ FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](h
 
 
 PAGE_DIRECTIVES = (
-    "{admonition}, {browse-index}, {chronology}, {corpus-bibliography}, {epigraph}, "
+    "{admonition}, {browse-index}, {chronology}, {corpus-bibliography}, {corrections}, "
+    "{epigraph}, "
     "{essay-list}, {figure}, {glossary}, {image}, {important}, {list-table}, {note}, "
     "{pull-quote}, {seealso}, {table}, {tip}, {toctree}, {warning}"
 )

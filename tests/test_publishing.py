@@ -38,6 +38,11 @@ def test_every_build_target_goes_through_the_staging_folder():
         ("linkcheck", ["linkcheck"]),
     ]:
         commands = make_dry_run(target)
+        if target == "site":
+            # the publishing pass first: the strict lint, which publishes nothing
+            lint = commands.pop(0)
+            assert "-b lint" in lint and "-D peninsula_lint_strict=1" in lint, lint
+            assert "-W --keep-going -n" in lint
         assert [c.split("tools/build.py --builddir _build ")[1].split()[0] for c in commands] == (
             builders
         ), commands

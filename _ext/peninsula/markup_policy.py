@@ -106,7 +106,8 @@ ESSAY_ROLES = frozenset(
 )
 PAGE_ROLES = ESSAY_ROLES | {"pdf-edition"}
 #: ids the site gives to what it adds to a page (the cite box, the essay's
-#: picture, furo's search box), and the beginnings of those it numbers (a
+#: picture, its History, an earlier version's banner, a retraction's notice,
+#: furo's search box), and the beginnings of those it numbers (a
 #: References entry ``ref-<key>``, a citation ``cite-<key>-<n>``, furo's
 #: ``furo-...`` and ``svg-...`` of every page): a label or
 #: heading of the author's with one of them would make two elements with one
