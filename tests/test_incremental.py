@@ -21,8 +21,15 @@ The clean build of the unedited corpus is made once and kept (sources and
 build folder, modification times included); each scenario starts from it, in
 the same folder, so that Sphinx sees only the scenario's edit. A scenario that
 undoes another (removing the citation that one added) starts from that one's
-incremental build and is compared with the clean build of the unedited corpus.
-The two builds of a scenario run side by side, one per core.
+incremental build and is compared with the clean build of the unedited corpus;
+one that follows another (a second revision after a first) starts from that
+one's incremental build too, and is compared with a clean build of the sources
+after both. The two builds of a scenario run side by side, one per core.
+
+Versions of record are made as an editor makes them, with tools/versions.py
+(`make record`, `make revise`): an earlier version's banner names the versions
+after it, and the Corrections page every change of the corpus, so a revision
+must rewrite pages whose sources did not change.
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ from pathlib import Path
 import pytest
 import yaml
 from gates import BUILD, REPO, STRICT, messages
+from lxml import html as lxml_html
+from versioned import fill_note
+from versioned import run as run_versions
 
 #: a fixed date for anything a build may stamp (2026-01-01T00:00:00Z), the same
 #: for both builds: a page that shows the build's date would differ by the
@@ -423,6 +433,96 @@ def remove_essay(srcdir: Path) -> None:
     the_essay(srcdir).unlink()
 
 
+# -- Versions of record (tools/versions.py, as make record and make revise run it) --
+
+CORRECTION_NOTE = "The first sentence named the wrong birds; it names the cormorants now."
+UPDATE_NOTE = "A paragraph on the islets' cormorants was added."
+RETRACTION_NOTE = "The essay's figures could not be checked; the editors withdraw it."
+
+
+def revise_essay(srcdir: Path) -> None:
+    """Every essay published (make record); then a correction of the edited one,
+    as an editor makes it: make revise, the note, the change, make record. Its
+    version 1 becomes a page of its own, its History and version line appear, the
+    Corrections page lists the change."""
+    slug = the_essay(srcdir).stem
+    run_versions(srcdir, "record")
+    run_versions(srcdir, "revise", "--essay", slug, "--date", "2026-12-01")
+    fill_note(the_essay(srcdir), CORRECTION_NOTE)
+    edit_text(srcdir)
+    run_versions(srcdir, "record", "--essay", slug)
+
+
+def revise_again(srcdir: Path) -> None:
+    """Version 3, an update: the banner of version 1, whose source is unchanged,
+    now says "of 3" and lists both later versions."""
+    slug = the_essay(srcdir).stem
+    run_versions(srcdir, "revise", "--essay", slug, "--kind", "update", "--date", "2026-12-03")
+    fill_note(the_essay(srcdir), UPDATE_NOTE)
+    add_paragraph(srcdir, ADDED + ".")
+    run_versions(srcdir, "record", "--essay", slug)
+
+
+CORRECTION_NOTE_EDITED = "The first sentence named the wrong birds; they were cormorants all along."
+
+
+def edit_note(srcdir: Path) -> None:
+    """A History note reworded: no version's text changes (the History is not
+    part of it), yet the banners of the earlier versions before it quote it."""
+    edit(the_essay(srcdir), CORRECTION_NOTE, CORRECTION_NOTE_EDITED)
+
+
+def shows_the_new_note(srcdir: Path) -> None:
+    html, slug = published(srcdir), the_essay(srcdir).stem
+    for page in (f"articles/{slug}/v1.html", f"articles/{slug}.html", "corrections.html"):
+        shown = page_text(html, page)
+        assert CORRECTION_NOTE_EDITED in shown and CORRECTION_NOTE not in shown, page
+
+
+def retracted_essay(srcdir: Path) -> Path:
+    """The newest essay: first on the front page until it is retracted."""
+    return max(essays(srcdir), key=lambda p: (str(front_matter(p)["date"]), p.name))
+
+
+def retract_essay(srcdir: Path) -> None:
+    """The newest essay retracted: it leaves every list of essays, keeps its page
+    under a notice, and the Corrections page lists it."""
+    slug = retracted_essay(srcdir).stem
+    run_versions(srcdir, "record")
+    run_versions(srcdir, "revise", "--essay", slug, "--kind", "retraction", "--date", "2026-12-04")
+    fill_note(retracted_essay(srcdir), RETRACTION_NOTE)
+    run_versions(srcdir, "record", "--essay", slug)
+
+
+def page_text(html: Path, page: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", (html / page).read_text(encoding="utf-8")).split())
+
+
+def shows_the_correction(srcdir: Path) -> None:
+    html, slug = published(srcdir), the_essay(srcdir).stem
+    assert "You are reading version 1 of 2" in page_text(html, f"articles/{slug}/v1.html")
+    assert "Version 2 · corrected December 1, 2026" in page_text(html, f"articles/{slug}.html")
+    assert CORRECTION_NOTE in page_text(html, "corrections.html")
+
+
+def shows_the_update(srcdir: Path) -> None:
+    html, slug = published(srcdir), the_essay(srcdir).stem
+    v1 = page_text(html, f"articles/{slug}/v1.html")
+    assert "You are reading version 1 of 3" in v1 and UPDATE_NOTE in v1
+    assert "You are reading version 2 of 3" in page_text(html, f"articles/{slug}/v2.html")
+    corrections = page_text(html, "corrections.html")
+    assert corrections.index(UPDATE_NOTE) < corrections.index(CORRECTION_NOTE)
+
+
+def shows_the_retraction(srcdir: Path) -> None:
+    html, slug = published(srcdir), retracted_essay(srcdir).stem
+    front = lxml_html.parse(str(html / "index.html"))
+    listed = front.xpath("//p[contains(@class, 'essay-card-title')]//a/@href")
+    assert len(listed) == ESSAYS - 1 and f"articles/{slug}.html" not in listed, listed
+    assert RETRACTION_NOTE in page_text(html, f"articles/{slug}.html")
+    assert RETRACTION_NOTE in page_text(html, "corrections.html")
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -430,6 +530,12 @@ class Scenario:
     #: the scenario this one undoes: it starts from that one's incremental
     #: build and must give the clean build of the unedited corpus
     undoes: str = ""
+    #: the scenario this one follows: it starts from that one's incremental
+    #: build, and is compared with a clean build of the sources after both
+    after: str = ""
+    #: what the published site must show after the edit, so that two builds
+    #: which both missed it cannot pass as equal
+    shows: Callable[[Path], None] | None = None
 
 
 SCENARIOS = [
@@ -445,6 +551,10 @@ SCENARIOS = [
     Scenario("change-topics", change_topics),
     Scenario("change-date", change_date),
     Scenario("remove-essay", remove_essay),
+    Scenario("revise-essay", revise_essay, shows=shows_the_correction),
+    Scenario("revise-again", revise_again, after="revise-essay", shows=shows_the_update),
+    Scenario("edit-note", edit_note, after="revise-again", shows=shows_the_new_note),
+    Scenario("retract-essay", retract_essay, shows=shows_the_retraction),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -483,12 +593,16 @@ def bench(tmp_path_factory) -> Bench:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_an_incremental_build_equals_a_clean_one(bench, scenario, tmp_path):
-    bench.start_from(scenario.undoes)
+    bench.start_from(scenario.undoes or scenario.after)
     if scenario.undoes:
         scenario.change(bench.site)
         assert sources(bench.site) == sources(bench.base), "the edit is not undone"
         build(bench.site)
         clean = bench.base
+    elif scenario.after:
+        scenario.change(bench.site)
+        clean = copy_sources(bench.site, tmp_path / "clean")
+        build(bench.site, clean)
     else:
         clean = copy_sources(bench.base, tmp_path / "clean")
         scenario.change(clean)
@@ -500,16 +614,23 @@ def test_an_incremental_build_equals_a_clean_one(bench, scenario, tmp_path):
     if stale:  # kept for reading, beside the clean build; `site` moves on
         shutil.copytree(published(bench.site), tmp_path / "incremental")
     assert not stale, "\n".join(stale)
+    if scenario.shows:
+        scenario.shows(bench.site)
 
 
 def test_the_scenarios_change_what_they_say(bench, tmp_path):
     """Each edit is what its name says, on this corpus: a scenario whose edit
     found nothing to change would pass without testing anything."""
-    before = sources(bench.base)
     for scenario in SCENARIOS:
         if scenario.undoes:
             continue
         srcdir = copy_sources(bench.base, tmp_path / scenario.name)
+        follows = []  # the scenarios it follows, first first
+        while (follows or [scenario])[0].after:
+            follows.insert(0, BY_NAME[(follows or [scenario])[0].after])
+        for earlier in follows:
+            earlier.change(srcdir)
+        before = sources(srcdir)
         scenario.change(srcdir)
         after = sources(srcdir)
         changed = sorted(n for n in after.keys() | before.keys() if after.get(n) != before.get(n))

@@ -23,6 +23,39 @@ value is one line (:func:`ris_text`), so that no text starts a tag of its own.
 The essay's page gets a "How to cite this essay" section after its References;
 in the PDF it holds the APA text only. The section's content is made at write
 time because the site's address is an HTML setting that does not re-read pages.
+
+Versions of record (``peninsula.versions``): each page cites the version the
+reader is looking at, so that the reference leads back to the words cited.
+
+* The date is the date of that version: the first publication's for version
+  1, the date of its History entry for a later one. The APA Style Blog on
+  website dates: "If multiple dates are provided, use the most recent date on
+  which the content was changed" ("Determining Website Dates", as quoted at
+  https://oakham-rutland.libguides.com/APAReferencing/web).
+* The address is that version's page: ``articles/<slug>/v<N>.html`` for an
+  earlier one, the essay's page for the current one.
+* An essay with more than one version says which is cited: "(Version 2)"
+  after the title, as the APA style prints a ``version``. In BibTeX it is
+  ``version``, which biblatex's ``@online`` driver prints and citation-js
+  reads as CSL ``version``; in RIS it is ``ET``, "Version 2": RIS has no
+  version tag, and ET (edition) is the one rispy, citation-js and Zotero's
+  RIS import read, a text that is not a number being printed as written. An
+  essay never revised is cited as before, with no version.
+* Every version of a retracted essay says so, with the date: "Retracted
+  December 4, 2026." (BibTeX ``note``, RIS ``N1``, which every one of those
+  clients reads as a note), which the APA style prints as a sentence before
+  the address. The APA Style Blog on retracted
+  articles: a retracted article "can be used as a reference, although readers
+  should be alerted to the article's retracted status"
+  (https://blog.apastyle.org/apastyle/2013/01/retraction-action.html). A
+  correction or an update is not marked: "To cite an article that has been
+  corrected, simply provide the publication details as you would to cite any
+  other journal article" (http://blog.apastyle.org/apastyle/journal-article/);
+  the version and its date already say which text is meant.
+
+An earlier version's downloads are its own, ``cite/<slug>-v<N>.bib`` and
+``.ris`` with the key ``peninsula:<slug>-v<N>``, so that a reader can keep two
+versions in one library; the current version's stay ``cite/<slug>.bib``.
 """
 
 from __future__ import annotations
@@ -40,6 +73,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import apa
 from .citations import end_section, render
 from .essays import Credits, Essay, credits, essays_domain, is_essay
+from .frontmatter import Version
 from .site import page_url
 
 if TYPE_CHECKING:
@@ -134,35 +168,59 @@ def family_given(person: Person) -> str:
     return f"{family}, {given}" if given else family
 
 
+def file_stem(record: Essay) -> str:
+    """``future-of-diplomacy``, or ``future-of-diplomacy-v1`` for an earlier version."""
+    return f"{record.slug}-v{record.version}" if record.frozen else record.slug
+
+
 def bib_key(record: Essay) -> str:
-    return f"peninsula:{record.slug}"
+    return f"peninsula:{file_stem(record)}"
 
 
-def essay_entry(record: Essay, config: Config) -> Entry:
-    """The essay as a bib entry: a web page of the site, with its editors
-    unless they are its authors too (APA names a group once)."""
+def versioned(record: Essay) -> bool:
+    """Whether the essay has more than one version, so that a citation must say which."""
+    return record.frozen or bool(record.history)
+
+
+def retraction_of(current: Essay | None) -> Version | None:
+    """The History entry that retracted the essay whose current version is
+    *current*, if any: every version of the essay is cited as retracted."""
+    if current is None or not current.retracted:
+        return None
+    return current.history[-1]
+
+
+def retraction_text(retraction: Version) -> str:
+    return f"Retracted {retraction.date.long()}"
+
+
+def essay_entry(record: Essay, config: Config, retraction: Version | None = None) -> Entry:
+    """The version *record* is, as a bib entry: a web page of the site, with
+    its editors unless they are its authors too (APA names a group once)."""
     credited = credits(record, config)
     persons = {"author": people(credited)}
     if not credited.group:
         persons["editor"] = editors(credited)
-    return Entry(
-        "online",
-        fields={
-            "title": bibtex_text(full_title(record), braces=True),
-            "date": record.date.iso,
-            "organization": bibtex_text(config.project),
-            "url": page_url(config, record.docname),
-        },
-        persons=persons,
-    )
+    fields = {
+        "title": bibtex_text(full_title(record), braces=True),
+        "date": record.modified.iso,
+        "organization": bibtex_text(config.project),
+        "url": page_url(config, record.docname),
+    }
+    if versioned(record):
+        fields["version"] = str(record.version)
+    if retraction is not None:
+        fields["note"] = bibtex_text(retraction_text(retraction))
+    return Entry("online", fields=fields, persons=persons)
 
 
-def apa_reference(record: Essay, config: Config) -> apa.Text:
-    return apa.format_reference(essay_entry(record, config), str(record.date.year))
+def apa_reference(record: Essay, config: Config, retraction: Version | None = None) -> apa.Text:
+    entry = essay_entry(record, config, retraction)
+    return apa.format_reference(entry, str(record.modified.year))
 
 
-def bibtex(record: Essay, config: Config) -> str:
-    date = record.date
+def bibtex(record: Essay, config: Config, retraction: Version | None = None) -> str:
+    date = record.modified
     credited = credits(record, config)
 
     def names(persons: list[Person]) -> str:
@@ -171,7 +229,7 @@ def bibtex(record: Essay, config: Config) -> str:
             f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in persons
         )
 
-    entry = essay_entry(record, config)
+    entry = essay_entry(record, config, retraction)
     # every value is BibTeX text already: the entry's, and the others through bibtex_text
     fields = [("author", names(people(credited))), ("editor", names(editors(credited)))]
     fields += [
@@ -181,6 +239,7 @@ def bibtex(record: Essay, config: Config) -> str:
     ]
     if date.month is not None:
         fields.append(("month", MONTH_MACROS[date.month - 1]))
+    fields += [(name, entry.fields[name]) for name in ("version", "note") if name in entry.fields]
     fields += [
         ("organization", entry.fields["organization"]),
         ("url", entry.fields["url"]),
@@ -198,8 +257,8 @@ def bibtex(record: Essay, config: Config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ris(record: Essay, config: Config) -> str:
-    date = record.date
+def ris(record: Essay, config: Config, retraction: Version | None = None) -> str:
+    date = record.modified
     # RIS's DA is YYYY/MM/DD/, its parts left empty where the date has none
     month = "" if date.month is None else f"{date.month:02d}"
     day = "" if date.day is None else f"{date.day:02d}"
@@ -211,6 +270,12 @@ def ris(record: Essay, config: Config) -> str:
         ("TI", full_title(record, braces=False)),
         ("PY", str(date.year)),
         ("DA", f"{date.year}/{month}/{day}/"),
+    ]
+    if versioned(record):
+        lines.append(("ET", f"Version {record.version}"))
+    if retraction is not None:
+        lines.append(("N1", retraction_text(retraction)))
+    lines += [
         ("T2", config.project),
         ("PB", config.project),
         ("UR", page_url(config, record.docname)),
@@ -228,31 +293,44 @@ def ris_name(person: Person) -> str:
 
 
 def add_cite_section(app: Sphinx, doctree: nodes.document) -> None:
-    """A "How to cite this essay" section at the very end of every essay."""
+    """A "How to cite this essay" section at the very end of every essay and
+    of every earlier version, which is cited as itself."""
     docname = app.env.docname
-    if not is_essay(app, docname) or docname not in essays_domain(app.env).essays:
+    if not is_essay(app, docname) or essays_domain(app.env).record(docname) is None:
         return
     end_section(doctree, CITE_ID, "How to cite this essay", cite_box("", docname=docname))
+
+
+def citing(env: BuildEnvironment, docname: str) -> tuple[Essay | None, Version | None]:
+    """The record of the version *docname* is, and the retraction of its
+    essay: an earlier version's pages are written again when its essay's record
+    changes (``peninsula.history``), so a retraction reaches them too."""
+    domain = essays_domain(env)
+    record = domain.record(docname)
+    if record is None:
+        return None, None
+    return record, retraction_of(domain.essays.get(record.current_doc))
 
 
 class FillCiteBoxes(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        records = essays_domain(self.env).essays
         html = self.env._builder_cls.format == "html"
         for placeholder in list(self.document.findall(cite_box)):
-            record = records.get(placeholder["docname"])
+            record, retraction = citing(self.env, placeholder["docname"])
             if record is None:
                 placeholder.replace_self([])
                 continue
-            text = render(apa_reference(record, self.config))
+            text = render(apa_reference(record, self.config, retraction))
             if not html:
                 placeholder.replace_self(nodes.paragraph("", "", *text, classes=["cite-apa"]))
                 continue
-            placeholder.replace_self(self.html_box(record, text))
+            placeholder.replace_self(self.html_box(record, retraction, text))
 
-    def html_box(self, record: Essay, apa_text: list[nodes.Node]) -> nodes.container:
+    def html_box(
+        self, record: Essay, retraction: Version | None, apa_text: list[nodes.Node]
+    ) -> nodes.container:
         box = nodes.container("", classes=["cite-box"])
         box += nodes.rubric("", "APA 7")
         # its own box, so that the copy button sits at its corner
@@ -263,15 +341,15 @@ class FillCiteBoxes(SphinxPostTransform):
         )
         here = posixpath.dirname(self.env.docname)
         for label, text, language, suffix in (
-            ("BibTeX", bibtex(record, self.config), "bibtex", "bib"),
-            ("RIS", ris(record, self.config), "text", "ris"),
+            ("BibTeX", bibtex(record, self.config, retraction), "bibtex", "bib"),
+            ("RIS", ris(record, self.config, retraction), "text", "ris"),
         ):
             box += nodes.rubric("", label)
             block = nodes.literal_block(text, text, language=language, classes=["cite-copy"])
             block["highlight_args"] = {}
             box += block
-            target = posixpath.relpath(f"{CITE_DIR}/{record.slug}.{suffix}", here or ".")
-            name = f"{record.slug}.{suffix}"
+            name = f"{file_stem(record)}.{suffix}"
+            target = posixpath.relpath(f"{CITE_DIR}/{name}", here or ".")
             # docutils has no download attribute: without it a host serving
             # .bib as text would show the file instead of saving it
             link = (
@@ -288,27 +366,30 @@ class FillCiteBoxes(SphinxPostTransform):
 
 
 def write_cite_files(app: Sphinx, pagename: str, *args: Any) -> None:
-    """The BibTeX and RIS files of an essay, written with its page."""
-    record = essays_domain(app.env).essays.get(pagename)
+    """The BibTeX and RIS files of an essay or earlier version, written with its page."""
+    record, retraction = citing(app.env, pagename)
     if record is None:
         return
     folder = Path(app.outdir) / CITE_DIR
     folder.mkdir(exist_ok=True)
-    (folder / f"{record.slug}.bib").write_text(bibtex(record, app.config), encoding="utf-8")
-    (folder / f"{record.slug}.ris").write_text(ris(record, app.config), encoding="utf-8")
+    stem = file_stem(record)
+    (folder / f"{stem}.bib").write_text(bibtex(record, app.config, retraction), encoding="utf-8")
+    (folder / f"{stem}.ris").write_text(ris(record, app.config, retraction), encoding="utf-8")
 
 
 def remove_cite_files(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """The BibTeX and RIS files of an essay that no longer exists, which an
-    incremental build would otherwise keep publishing; its record is still
-    there, since Sphinx forgets a removed document after this event."""
-    records = essays_domain(env).essays
+    """The BibTeX and RIS files of an essay or version that no longer exists,
+    which an incremental build would otherwise keep publishing; its record is
+    still there, since Sphinx forgets a removed document after this event."""
+    domain = essays_domain(env)
     for docname in removed:
-        if record := records.get(docname):
+        if record := domain.record(docname):
             for suffix in ("bib", "ris"):
-                (Path(app.outdir) / CITE_DIR / f"{record.slug}.{suffix}").unlink(missing_ok=True)
+                (Path(app.outdir) / CITE_DIR / f"{file_stem(record)}.{suffix}").unlink(
+                    missing_ok=True
+                )
     return []
 
 

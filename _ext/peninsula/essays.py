@@ -339,17 +339,6 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     if frozen:  # its pictures are the essay's, beside it
         folder = folder.parent
     record = frontmatter.parse(text, docname, known_names(app), folder)
-    number = frontmatter.VERSION_DOC_RE.match(docname)
-    if isinstance(record, Essay) and number and record.version != int(number["number"]):
-        logger.warning(
-            "this file is kept as version %s, but its History makes it version %d: "
-            "restore it from git (earlier versions are made by make revise)",
-            number["number"],
-            record.version,
-            location=(docname, 1),
-            type="versions",
-            subtype="frozen",
-        )
     if not isinstance(record, Essay):
         for problem in record:
             _report(docname, problem)

@@ -7,6 +7,27 @@ address in it is the canonical address of a page. The feed is made again from
 the records at the end of every build and written when its bytes change, so an
 incremental build never leaves it stale and a build that changes nothing does
 not touch it. Its dates are the essays' own, never the time of the build.
+
+Versions of record (``peninsula.versions``): an essay's entry is ``updated``
+on the date of its last version, and each change a reader who already read
+it should hear of gets an entry of its own, so that a feed reader shows it as
+news rather than silently changing an entry already read:
+
+* a correction, an update and a retraction (the kinds the Corrections page
+  lists, ``history.LISTED_KINDS``): "Correction: <title>", "Update: <title>",
+  "Retraction: <title>", with the History note as summary, dated the day of
+  the version, credited to the editors, linking to the essay's page. An
+  update is announced like a correction: it changes what the essay tells a
+  reader (new information, with its source), which is what a reader of the
+  first text needs to hear; a revision changes no substance, and is in the
+  essay's History only, as on the Corrections page;
+* its id is the essay's address with ``#version-<N>``: unique (one entry per
+  version), and stable, since neither the essay's address nor a version's
+  number ever changes. The essay's own entry keeps the essay's address as id;
+* a retracted essay keeps its entry (a feed reader that has it keeps it
+  anyway); the retraction's entry says why.
+
+The entries are newest first, by the date each was last updated.
 """
 
 from __future__ import annotations
@@ -19,11 +40,14 @@ from typing import TYPE_CHECKING, Any
 from feedgen.feed import FeedGenerator
 
 from .dates import Date
-from .essays import Essay, credits, essays_domain, newest_first
+from .essays import Essay, credits, essays_domain
+from .frontmatter import Version
+from .history import KIND_NAMES, LISTED_KINDS
 from .site import base_url, is_site_builder, page_url, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 FEED = "feed.xml"
 ATOM_TYPE = "application/atom+xml"
@@ -47,15 +71,14 @@ def rights_of(copyright: str | list[str] | tuple[str, ...]) -> str:
 
 def add_entry(app: Sphinx, feed: FeedGenerator, record: Essay) -> None:
     url = page_url(app.config, record.docname)
-    date = timestamp(record.date)
     entry = feed.add_entry(order="append")
     entry.id(url)
     entry.title(record.title)
     # feedgen 1.0 writes an entry's link with its href only; Atom reads a link
     # without rel as the alternate one, which this is
     entry.link(href=url, rel="alternate", type="text/html")
-    entry.published(date)
-    entry.updated(date)
+    entry.published(timestamp(record.date))
+    entry.updated(timestamp(record.modified))
     # the editors are the group author of an unsigned original, and edit all
     credited = credits(record, app.config)
     for author in credited.authors:
@@ -70,11 +93,38 @@ def add_entry(app: Sphinx, feed: FeedGenerator, record: Essay) -> None:
     entry.rights(app.config.peninsula_licenses[record.license][0])
 
 
+def notice_id(record: Essay, version: Version, config: Config) -> str:
+    return f"{page_url(config, record.docname)}#version-{version.number}"
+
+
+def add_notice(app: Sphinx, feed: FeedGenerator, record: Essay, version: Version) -> None:
+    """The entry of a correction, update or retraction of *record*."""
+    url = page_url(app.config, record.docname)
+    date = timestamp(version.date)
+    entry = feed.add_entry(order="append")
+    entry.id(notice_id(record, version, app.config))
+    entry.title(f"{KIND_NAMES[version.kind]}: {record.title}")
+    entry.link(href=url, rel="alternate", type="text/html")
+    entry.published(date)
+    entry.updated(date)
+    entry.author({"name": app.config.peninsula_editors})
+    entry.summary(version.note)
+
+
+def notices(record: Essay) -> list[Version]:
+    return [v for v in record.history if v.kind in LISTED_KINDS]
+
+
 def atom_feed(app: Sphinx) -> bytes | None:
     """The feed as bytes, or None when there is no essay to list."""
-    essays = newest_first(essays_domain(app.env).essays.values())
-    if not essays:
+    records = essays_domain(app.env).essays.values()
+    if not records:
         return None
+    # (date, title, version) orders every entry; an essay's own entry (version 0)
+    # comes after a notice of the same day and title
+    entries = [((r.modified, r.title, 0), r, None) for r in records]
+    entries += [((v.date, r.title, v.number), r, v) for r in records for v in notices(r)]
+    entries.sort(key=lambda e: e[0], reverse=True)
     config = app.config
     feed = FeedGenerator()
     feed.id(base_url(config))
@@ -86,9 +136,12 @@ def atom_feed(app: Sphinx) -> bytes | None:
     feed.rights(rights_of(config.copyright))
     if config.language:
         feed.language(config.language)
-    feed.updated(max(timestamp(e.date) for e in essays))
-    for record in essays:
-        add_entry(app, feed, record)
+    feed.updated(timestamp(entries[0][0][0]))
+    for _, record, version in entries:
+        if version is None:
+            add_entry(app, feed, record)
+        else:
+            add_notice(app, feed, record, version)
     return feed.atom_str(pretty=True)
 
 

@@ -753,9 +753,10 @@ def check_version(node: yaml.Node, ctx: _Context, number: int, after: Date) -> V
         try:
             date = Date.parse(raw or "")
             if date.day is None:
-                raise DateError("a version is dated to the day: write YYYY-MM-DD")
+                raise DateError("write YYYY-MM-DD")
         except DateError as err:
-            ctx.report(given["date"], f"version {number}'s date {raw!r} is not a day: {err.fix}")
+            fix = err.fix if err.calendar and "days" in err.fix else "write YYYY-MM-DD"
+            ctx.report(given["date"], f"version {number}'s date {raw!r} is not a day: {fix}")
         else:
             if date < after:
                 ctx.report(

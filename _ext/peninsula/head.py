@@ -19,6 +19,36 @@ essay's record and the works its page cites, never written by hand:
   essay adds the ``article:*`` tags. They were sphinxext-opengraph's, which
   imports matplotlib for its social cards whether they are on or not: about
   half a second on every build, a no-op rebuild included, for five tags.
+
+Versions of record (``peninsula.versions``): the current version of a revised
+essay says which version it is and when it last changed (JSON-LD ``version``
+and ``dateModified``, OpenGraph ``article:modified_time``); a retracted one
+says so (``creativeWorkStatus``). An earlier version, kept at
+``articles/<slug>/v<N>.html`` so that a citation of it can be checked, is not
+what a search engine should list for the essay:
+
+* its canonical link is the current version's address, and it carries
+  ``<meta name="robots" content="noindex">``; its OpenGraph address is the
+  canonical one too;
+* its JSON-LD describes that version and does not pass for the current one:
+  its own address as ``@id``, its own ``version``, the date it was published
+  as ``dateModified`` (none for version 1), ``creativeWorkStatus`` "Obsolete"
+  (one of schema.org's example terms for the property, https://schema.org/creativeWorkStatus),
+  or "Retracted" once the essay is; and no PDF, since earlier versions have none;
+* it carries no Highwire ``citation_*`` tag. Google Scholar makes a record of
+  a page from those tags, and requires two of them: of ``citation_title``,
+  "This tag is required for inclusion in Google Scholar", and "At least one
+  author tag is required for inclusion in Google Scholar" (the inclusion
+  guidelines, https://scholar.google.com/intl/en/scholar/inclusion.html#indexing,
+  as metathis quotes them: https://pkg.garrickadenbuie.com/metathis/reference/meta_google_scholar.html).
+  Each earlier version with them would be one more record of the same essay,
+  and Scholar's duplicate records of one work are a known weakness: "the number
+  of duplicate, triplicate and quadruplicate records for the same source
+  documents (which Google Scholar cannot detect reliably) has increased"
+  (Jacsó, "Google Scholar revisited", Online Information Review 32(1), 2008).
+  The essay's one record is its current page, whose tags lead to the current
+  text; a reader who cites an earlier version finds it through the History,
+  and its cite box gives its own address.
 """
 
 from __future__ import annotations
@@ -58,6 +88,11 @@ SCHEMA_TYPES = {
 }
 CONTAINER_FIELDS = ("journal", "journaltitle", "booktitle", "organization", "institution")
 HTML_UNSAFE_JSON_RE = re.compile("[<>&\u2028\u2029]")
+
+
+#: schema.org's creativeWorkStatus of an earlier version, and of any version of
+#: a retracted essay (the current one included)
+SUPERSEDED, RETRACTED = "Obsolete", "Retracted"
 
 
 def highwire_date(date: Date) -> str:
@@ -157,7 +192,10 @@ def json_ld(
     source: Entry | None,
     image_url: str = "",
     minutes: int = 1,
+    retracted: bool = False,
 ) -> dict:
+    """The page's ScholarlyArticle: the version *record* is, which the current
+    essay, *retracted* or not, may have superseded."""
     url = page_url(config, record.docname)
     site = {"@type": "Periodical", "name": config.project, "url": base_url(config)}
     article: dict[str, Any] = {
@@ -176,13 +214,21 @@ def json_ld(
         "isPartOf": site,
         "publisher": {"@type": "Organization", "name": config.project, "url": base_url(config)},
         "timeRequired": f"PT{minutes}M",
-        "encoding": {
+        "version": record.version,
+        "citation": [schema_work(entry) for entry in cited],
+    }
+    if record.history:
+        article["dateModified"] = record.modified.iso
+    if retracted or record.retracted:
+        article["creativeWorkStatus"] = RETRACTED
+    elif record.frozen:
+        article["creativeWorkStatus"] = SUPERSEDED
+    if not record.frozen:  # an earlier version is a web page only
+        article["encoding"] = {
             "@type": "MediaObject",
             "encodingFormat": "application/pdf",
             "contentUrl": base_url(config) + essay_pdf(record.docname),
-        },
-        "citation": [schema_work(entry) for entry in cited],
-    }
+        }
     if record.subtitle:
         article["alternativeHeadline"] = record.subtitle
     credited = credits(record, config)
@@ -234,21 +280,37 @@ def picture_url(app: Sphinx, record: Essay) -> str:
     return f"{base_url(app.config)}_images/{name}" if name else ""
 
 
+def canonical_url(config: Config, record: Essay) -> str:
+    """The address search engines are to list for the page of *record*: the
+    current version's, for an earlier one too."""
+    return page_url(config, record.current_doc)
+
+
 def add_head_tags(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    minutes = essays_domain(app.env).reading_minutes.get(pagename, 1)
-    record = essays_domain(app.env).essays.get(pagename)
+    essays = essays_domain(app.env)
+    minutes = essays.reading_minutes.get(pagename, 1)
+    record = essays.record(pagename)
     if record is None or doctree is None:
         return
+    current = essays.essays.get(record.current_doc)
+    retracted = current is not None and current.retracted
     entries = bib_entries(app.env)
     domain = citations_domain(app.env)
     cited = [entries[key] for key in domain.cited.get(pagename, []) if key in entries]
     source = entries.get(record.source) if record.source else None
     image_url = picture_url(app, record)
     tags = [_meta("description", record.abstract)]
-    tags += highwire_tags(record, app.config, cited)
+    if record.frozen:
+        # the theme writes <link rel="canonical"> from pageurl
+        context["pageurl"] = canonical_url(app.config, record)
+        tags.append(_meta("robots", "noindex"))
+    else:
+        tags += highwire_tags(record, app.config, cited)
     tags += [_property("article:published_time", record.date.iso)]
+    if record.history:
+        tags.append(_property("article:modified_time", record.modified.iso))
     tags += [_property("article:author", name) for name in credits(record, app.config).names]
     tags += [_property("article:tag", app.config.peninsula_topics[t]) for t in record.topics]
     tags.append(
@@ -261,6 +323,7 @@ def add_head_tags(
                 source,
                 image_url,
                 minutes,
+                retracted,
             )
         )
         + "\n</script>"
@@ -310,15 +373,18 @@ def add_opengraph_tags(
     if doctree is None or not is_site_builder(app):
         return
     config = app.config
-    record = essays_domain(app.env).essays.get(pagename)
+    record = essays_domain(app.env).record(pagename)
     title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", ""))) or config.project
     # a page with no prose of its own (a topic's or an author's list) says what it is
     description = record.abstract if record else page_description(doctree)
     description = description or f"{title} · {config.project}"
+    # og:url is "the canonical URL of your object" (ogp.me): an earlier
+    # version's is the current version's, as its canonical link says
+    url = canonical_url(config, record) if record else page_url(config, pagename)
     tags = [
         _property("og:title", title),
         _property("og:type", "article" if record else "website"),
-        _property("og:url", page_url(config, pagename)),
+        _property("og:url", url),
         _property("og:site_name", config.project),
     ]
     if description:

@@ -23,7 +23,7 @@ the current version's front matter, and the record of each earlier version.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -48,9 +48,15 @@ KIND_NAMES = {
 }
 
 
-def link_to_version(record: Essay, number: int, current_version: int, fromdoc: str) -> nodes.Node:
-    """A link to the text of version *number*; the current version is the essay's page."""
+def link_to_version(
+    record: Essay, number: int, current_version: int, fromdoc: str, pages: Collection[str] = ()
+) -> nodes.Node:
+    """A link to the text of version *number*; the current version is the essay's
+    page. A version whose page is missing is named without a link (peninsula.versions
+    reports the missing file, at the History)."""
     target = record.current_doc if number == current_version else f"{record.current_doc}/v{number}"
+    if pages and target not in pages:
+        return nodes.Text(f"Version {number}")
     return doc_link(target, f"Version {number}", fromdoc)
 
 
@@ -76,7 +82,9 @@ def _version_item(
     return item
 
 
-def history_list(record: Essay, fromdoc: str, current_version: int | None = None) -> nodes.Node:
+def history_list(
+    record: Essay, fromdoc: str, current_version: int | None = None, pages: Collection[str] = ()
+) -> nodes.Node:
     """Each version of the essay as *record* knows them, oldest first; the
     version the page shows is named, the others are links."""
     shown = record.version
@@ -86,7 +94,7 @@ def history_list(record: Essay, fromdoc: str, current_version: int | None = None
     def heading(number: int) -> list[nodes.Node]:
         if number == shown:
             return [nodes.Text(f"Version {number} (this page)")]
-        return [link_to_version(record, number, latest, fromdoc)]
+        return [link_to_version(record, number, latest, fromdoc, pages)]
 
     listing += _version_item(
         1, "First published", first_published(record), "", heading(1), ["history-first"]
@@ -169,7 +177,7 @@ def add_history(app: Sphinx, doctree: nodes.document) -> None:
     if record is None:
         return
     content = nodes.container("", classes=["history-box"])
-    content += history_list(record, app.env.docname)
+    content += history_list(record, app.env.docname, pages=app.env.found_docs)
     end_section(doctree, HISTORY_ID, "History", content)
 
 

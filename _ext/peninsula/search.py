@@ -26,7 +26,9 @@ What this module adds:
   byline, date, authors, topics, year): with filters and no words, the search
   page lists and counts from it, since Pagefind would fetch every chunk of its
   index to answer a search with no words (1.4 MB at 200 essays; the catalogue
-  is a tenth of that);
+  is a tenth of that). A retracted essay is not in it: it is not a result
+  either (``peninsula.history`` marks its page ``nosearch``, as it does an
+  earlier version's), so a filter must neither list nor count it;
 * the search page itself is ``_templates/search.html`` with ``_static/search.js``
   (Pagefind's JavaScript API; results, filters and the shareable address);
 * Sphinx's own index is not made: the HTML builder's search is turned off, so
@@ -126,10 +128,12 @@ def add_record(
 
 
 def catalogue(app: Sphinx) -> list[dict[str, Any]]:
-    """Every essay's record as the search page lists it, newest first; the
-    filter fields hold the values of the page's ``data-pagefind-filter`` tags."""
+    """Every essay's record as the search page lists it, newest first, but
+    for the retracted ones; the filter fields hold the values of the page's
+    ``data-pagefind-filter`` tags."""
     out = []
-    for record in newest_first(essays_domain(app.env).essays.values()):
+    listed = (r for r in essays_domain(app.env).essays.values() if not r.retracted)
+    for record in newest_first(listed):
         fields: dict[str, Any] = {
             "url": "/" + app.builder.get_target_uri(record.docname),
             "title": record.title,

@@ -18,6 +18,17 @@ Here the base URL is checked and normalised once, both extensions are given
 what they need from it, the sitemap is completed with the pages not written
 this time, and ``robots.txt`` points crawlers at the sitemap.
 
+The sitemap lists what search engines are to index: an essay's earlier
+versions (``articles/<slug>/v<N>``, ``peninsula.versions``) are left out, as
+their pages say ``noindex`` and name the current version as canonical
+(``peninsula.head``). Each essay gets a ``lastmod``, the date of its current
+version, when that date is a day: sitemaps.org's schema types ``lastmod`` as
+an XML Schema date or date-time (``YYYY-MM-DD``), and an essay dated to its
+month or year alone would need a day invented for it. No other page gets one:
+its date would be the build's or the file's, which say nothing of its content.
+(sphinx-sitemap's own ``lastmod`` reads git history, which a build does not
+need; ``sitemap_show_lastmod`` stays off.)
+
 Two things an incremental build would otherwise leave stale on the site:
 Sphinx leaves the page of a document that no longer exists in the output, where
 it would stay published (it is deleted here); and every page's sidebar shows
@@ -116,21 +127,41 @@ def absolute_body_links(app: Sphinx, doctree: nodes.document, docname: str) -> N
             ref["refuri"] = urljoin(here, uri)
 
 
+def essay_dates(app: Sphinx) -> tuple[set[str], dict[str, str]]:
+    """The sitemap links of the earlier versions, and the ``lastmod`` of each
+    essay whose current version is dated to the day, by link."""
+    # peninsula.essays imports this module: its domain is looked up when a build ends
+    from .essays import essays_domain
+
+    suffix = app.config.html_file_suffix or ".html"
+    domain = essays_domain(app.env)
+    earlier = {docname + suffix for docname in domain.versions}
+    lastmods = {
+        docname + suffix: record.modified.iso
+        for docname, record in domain.essays.items()
+        if record.modified.day is not None
+    }
+    return earlier, lastmods
+
+
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """Queue every page for sphinx-sitemap, not only those written this time,
-    once each and in a fixed order (parallel writers queue them at random)."""
+    once each and in a fixed order (parallel writers queue them at random);
+    earlier versions of essays left out, each essay with its ``lastmod``."""
     links = getattr(app, "sitemap_links", None)
     if exception is not None or links is None or not is_site_builder(app):
         return
     for docname in app.env.found_docs:
         add_html_link(app, docname, None, {}, None)
+    earlier, lastmods = essay_dates(app)
     unique: dict[str, str | None] = {}
     while True:
         try:
             link, lastmod = links.get_nowait()
         except queue.Empty:
             break
-        unique[link] = unique.get(link) or lastmod
+        if link not in earlier:
+            unique[link] = lastmods.get(link) or unique.get(link) or lastmod
     for link in sorted(unique):
         links.put((link, unique[link]))
 

@@ -207,9 +207,23 @@ class Problem:
 
 
 def frozen_problems(
-    path: Path, slug: str, number: int, recorded: list[dict[str, Any]] | None, shown: str = ""
+    path: Path,
+    slug: str,
+    number: int,
+    recorded: list[dict[str, Any]] | None,
+    shown: str = "",
+    current: int | None = None,
 ) -> Iterator[Problem]:
-    """An earlier version's file, ``articles/<slug>/v<number>.md``, against the lock."""
+    """An earlier version's file, ``articles/<slug>/v<number>.md``, against the
+    lock and against *current*, the essay's current version when it is known."""
+    if current is not None and number >= current and recorded and number <= len(recorded):
+        yield Problem(
+            path,
+            1,
+            f"version {number} of {slug!r} is its current version, not an earlier one: its "
+            f"text is {slug}.md; delete this file",
+        )
+        return
     if not recorded or number > len(recorded):
         yield Problem(
             path,
@@ -337,6 +351,18 @@ def history_line(source: str) -> int:
     return 1
 
 
+def current_version(path: Path) -> int | None:
+    """The version of the essay whose file is *path*, as its History says;
+    None when it cannot be read (its own build reports why)."""
+    from .frontmatter import Known, parse
+
+    try:
+        record = parse(read_text(path), "", Known(None, None))
+    except (OSError, NotUTF8):
+        return None
+    return None if isinstance(record, list) else record.version
+
+
 def check_version_docs(app: Sphinx, docname: str, source: list[str]) -> None:
     """Each essay's and each earlier version's file, against the lock, when
     the page is read (and it is read again on every build until fixed)."""
@@ -349,7 +375,12 @@ def check_version_docs(app: Sphinx, docname: str, source: list[str]) -> None:
     if match:
         slug = current_doc(docname).rsplit("/", 1)[-1]
         for problem in frozen_problems(
-            path, slug, int(match["number"]), recorded_versions(app, slug), docname + ".md"
+            path,
+            slug,
+            int(match["number"]),
+            recorded_versions(app, slug),
+            docname + ".md",
+            current_version(path.parent.with_suffix(".md")),
         ):
             report(problem, docname, "frozen")
         return
