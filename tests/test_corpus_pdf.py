@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 from conftest import REPO
+from peninsula.frontmatter import Essay, Known, parse
 from pypdf import PdfReader
 from test_corpus import front_matter, shown
 
@@ -18,10 +19,17 @@ ESSAYS = sorted((REPO / "articles").glob("*.md"))
 TITLES = {p.stem: shown(front_matter(p)["title"]) for p in ESSAYS}
 
 
-def text_of_pages(pdf, first: int, last: int) -> str:
-    """pdftotext of pages first..last (1-based), whitespace folded."""
+#: the type area of an A4 page in Sphinx's one-inch margins, in points: the
+#: running head and the page number are outside it, so that a paragraph or an
+#: entry broken across two pages reads as one
+TYPE_AREA = ["-x", "0", "-y", "72", "-W", "596", "-H", "698"]
+
+
+def text_of_pages(pdf, first: int, last: int = 0) -> str:
+    """pdftotext of pages first..last (1-based; to the end by default), whitespace folded."""
     out = subprocess.run(
-        ["pdftotext", "-f", str(first), "-l", str(last), "-layout", str(pdf), "-"],
+        ["pdftotext", "-f", str(first), *(["-l", str(last)] if last else []), *TYPE_AREA]
+        + ["-layout", str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -70,6 +78,23 @@ def test_one_chapter_per_essay_then_the_reference_pages(chapters):
 
 
 @pytest.mark.parametrize("essay", ESSAYS, ids=lambda p: p.stem)
+def test_each_chapter_prints_its_version_under_its_byline(pdf, chapters, essay):
+    """As the essay's own PDF does, and its web page once revised; the version
+    is what the essay's record makes it, however many versions it has."""
+    record = parse(essay.read_text(), f"articles/{essay.stem}", Known(None, None))
+    assert isinstance(record, Essay), record
+    first, _ = chapters[TITLES[essay.stem]]
+    text = squeeze(text_of_pages(pdf, first, first))
+    if record.history:
+        last = record.history[-1]
+        line = f"Version {1 + len(record.history)} · {last.done} {last.date.long()}"
+    else:
+        line = f"Version 1 · published {record.date.long()}"
+    byline = squeeze(f"edited by the editors of Peninsula Papers · {record.date.long()}")
+    assert -1 < text.find(byline) < text.find(squeeze(line)) < text.find("Abstract")
+
+
+@pytest.mark.parametrize("essay", ESSAYS, ids=lambda p: p.stem)
 def test_references_close_their_own_chapter(pdf, chapters, essay):
     first, last = chapters[TITLES[essay.stem]]
     text = text_of_pages(pdf, first, last)
@@ -79,20 +104,12 @@ def test_references_close_their_own_chapter(pdf, chapters, essay):
     refs = text.find("References", note)
     assert text.find(title) < note < refs
     # the works this essay cites are listed after its References heading, in its
-    # own chapter (the next chapter starts at the next outline entry)
-    listed = squeeze(text[refs:])
-    own = (
-        "Chatterji, P., & Gurudatha, N. (2023). Broadened diplomacy in US and North Korea "
-        "relations."
-        if "broadened" in essay.stem
-        else "The future of diplomacy with North Korea. (2020). World News."
-    )
-    for entry in (
-        own,
-        "Ahlander, J., & O'Connor, P. (2019, October 5). North Korea breaks off "
-        "nuclear talks with US. Reuters.",
-    ):
-        assert squeeze(entry) in listed
+    # own chapter (the next chapter starts at the next outline entry): the
+    # list its own PDF prints, between its References and its History
+    alone = text_of_pages(pdf.parent / f"{essay.stem}.pdf", 1)
+    listed = alone[alone.rfind("References") : alone.rfind("History")]
+    assert len(listed) > 500, listed
+    assert squeeze(listed) in squeeze(text[refs:])
 
 
 def test_hangul_is_printed(pdf, chapters):

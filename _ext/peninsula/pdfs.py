@@ -15,6 +15,17 @@ the PDF (a glossary term, an event of the chronology, the bibliography)
 cannot be a link inside it; it becomes a link to that page on the published
 site (``html_baseurl``), so the text reads as written and still leads somewhere.
 
+A PDF travels without its page, so it says which version of the essay it holds
+(``peninsula.history`` keeps the versions): an essay's title block ends with
+its version line, "Version 2 · corrected December 5, 2026", and the edition
+prints the same line under each essay's byline; an essay never revised says
+"Version 1 · published February 2023", which its web page, always the current
+text, has no need to say. Earlier versions are web pages only, outside every
+PDF (their History links lead to the site). A retracted essay stays in the
+edition, as a journal keeps a retracted article in its issue: the retraction
+notice is boxed on its first page and every page of it is marked RETRACTED,
+so that no page of it can be read, printed or passed on as endorsed.
+
 On the site, each essay's header links its PDF, ``{pdf-edition}`text``` links
 the PDF edition, and the HTML build copies the PDFs from the LaTeX build
 beside it (``_build/latex`` for ``_build/html``) into ``pdf/``; ``make site``
@@ -23,6 +34,7 @@ builds both in that order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -35,8 +47,9 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import copyfile, relative_uri
 from sphinx.util.texescape import escape
 
-from .essays import Essay, byline_text, credits, doc_slug, essays_domain
+from .essays import Essay, ancestors, byline_text, credits, doc_slug, essays_domain
 from .frontmatter import name_separators
+from .history import HISTORY_ID, version_line
 from .site import base_url, is_site_builder, page_url
 
 if TYPE_CHECKING:
@@ -50,6 +63,9 @@ logger = logging.getLogger(__name__)
 PDF_DIR = "pdf"
 #: the parts of the LaTeX template an essay's PDF sets for itself
 ESSAY_CONTEXT = ("date", "maketitle", "tableofcontents", "classoptions")
+#: how the History names the version a web page shows; a PDF has pages of its own
+THIS_PAGE = " (this page)"
+THIS_VERSION = " (this version)"
 
 
 def essay_pdf(docname: str) -> str:
@@ -106,12 +122,29 @@ def add_essay_documents(app: Sphinx, builder: Builder) -> None:
     builder.peninsula_defaults = {key: context[key] for key in ESSAY_CONTEXT}  # type: ignore[attr-defined]
 
 
+def version_text(record: Essay) -> str:
+    """Which version a PDF holds: the version line of the essay's web page,
+    ``Version 2 · corrected December 5, 2026``, or for an essay never revised
+    ``Version 1 · published February 2023``."""
+    if record.history:
+        return version_line(record).astext()
+    return f"Version 1 · published {record.date.long()}"
+
+
+def has_history(doctree: nodes.Node) -> bool:
+    """Whether the essay's History section is there for the version line to link to."""
+    return any(HISTORY_ID in s["ids"] for s in doctree.findall(nodes.section))
+
+
 def set_title_block(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Give an essay's PDF its title block: title, subtitle, byline and date.
+    """Give an essay's PDF its title block: title, subtitle, byline, and the
+    version line, linked to the History.
 
     The LaTeX builder resolves the references of each document just before it
     renders the document's template, so the template's context is set here,
-    per document; the header's subtitle and byline go, the title block has them.
+    per document; the header's subtitle, byline and version line go, the title
+    block has them. The block says when the essay was first published only
+    once it has been revised: a first version's line has that date already.
     """
     defaults = getattr(app.builder, "peninsula_defaults", None)
     if app.builder.name != "latex" or defaults is None:
@@ -122,7 +155,13 @@ def set_title_block(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if record is None:
         return
     engine = app.config.latex_engine
-    context["date"] = escape(record.date_text, engine)
+    label = r"\detokenize{%s:%s}" % (docname, HISTORY_ID) if has_history(doctree) else ""
+    first = f"First published {record.date.long()}" if record.history else ""
+    context["date"] = r"\peninsulaversion{%s}{%s}{%s}" % (
+        label,
+        escape(version_text(record), engine),
+        escape(first, engine),
+    )
     context["maketitle"] = r"\peninsulaessaytitle{%s}{%s}{%s}{%s}" % (
         escape(app.config.project, engine),
         escape(record.subtitle, engine),
@@ -132,8 +171,82 @@ def set_title_block(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     context["tableofcontents"] = ""  # an essay is read through, not looked up
     context["classoptions"] = defaults["classoptions"] + ",oneside"  # read on screen
     for para in list(doctree.findall(nodes.paragraph)):
-        if {"essay-subtitle", "essay-byline"} & set(para["classes"]):
+        if {"essay-subtitle", "essay-byline", "essay-version"} & set(para["classes"]):
             para.parent.remove(para)
+
+
+def essays_in(doctree: nodes.document, docname: str) -> Iterable[tuple[str, nodes.Element]]:
+    """Each essay a LaTeX document holds, as (its page, its part of the tree):
+    the document itself, or the pages the edition's toctrees bring in."""
+    yield docname, doctree
+    for part in doctree.findall(addnodes.start_of_file):
+        yield part["docname"], part
+
+
+def print_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """What a PDF says of the versions of the essays it holds: the version line
+    under each byline of the edition, the History, the retraction notice."""
+    if app.builder.name != "latex":
+        return
+    domain = essays_domain(app.env)
+    for essay, part in essays_in(doctree, docname):
+        record = domain.essays.get(essay)
+        if record is None:
+            continue
+        own = part is doctree  # the essay's own PDF, not the edition
+        if not own:
+            for header in _own(part, nodes.container, "essay-header"):
+                add_version_line(header, record, has_history(part))
+        print_history(part, base_url(app.config))
+        for notice in _own(part, nodes.container, "retraction-notice"):
+            for para in notice.children:
+                if "retraction-notice-title" in para["classes"]:
+                    # LaTeX styles an inline by its class, not a paragraph
+                    para[:] = [nodes.inline("", "", *para.children, classes=para["classes"])]
+            if not own:
+                # the mark on every page of a retracted essay ends with its last page
+                part += nodes.raw("", r"\peninsulaendretracted", format="latex")
+
+
+def add_version_line(header: nodes.Element, record: Essay, linked: bool) -> None:
+    """The version line under an essay's byline in the edition, where its web
+    page has it once revised; it is printed for every essay, since a printed
+    copy is not updated when the essay is."""
+    if any("essay-version" in n["classes"] for n in header.children):
+        return  # peninsula.history's, in the same words
+    line = nodes.paragraph("", "", classes=["essay-version"])
+    text = nodes.Text(version_text(record))
+    line += nodes.reference("", "", text, refid=HISTORY_ID, internal=True) if linked else text
+    bylines = [i for i, n in enumerate(header.children) if "essay-byline" in n["classes"]]
+    header.insert(bylines[0] + 1 if bylines else 0, line)
+
+
+def print_history(part: nodes.Element, base: str) -> None:
+    """The History as a PDF prints it: the version printed is "this version"
+    (the PDF's pages are not the web page "this page" means), and each earlier
+    version, a page of the site only, shows its address, which a printed copy
+    cannot follow as a link."""
+    for title in _own(part, nodes.paragraph, "history-version-title"):
+        for text in list(title.findall(nodes.Text)):
+            if text.endswith(THIS_PAGE):
+                text.parent.replace(text, nodes.Text(text[: -len(THIS_PAGE)] + THIS_VERSION))
+        for ref in list(title.findall(nodes.reference)):
+            uri = ref.get("refuri", "")
+            if uri.startswith(base):
+                address = nodes.paragraph("", "", classes=["history-address"])
+                address += nodes.reference("", uri, refuri=uri)
+                title.parent += address  # after the note, closing the entry
+
+
+def _own(part: nodes.Element, cls: type[nodes.Element], name: str) -> list[nodes.Element]:
+    """The elements of class *name* in *part*, not in the pages it brings in."""
+    return [
+        node
+        for node in part.findall(cls)
+        if name in node["classes"]
+        and next((a for a in ancestors(node) if isinstance(a, addnodes.start_of_file)), part)
+        is part
+    ]
 
 
 class _SiteURIs:
@@ -322,6 +435,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", add_pdf_link, priority=360)
     app.connect("write-started", add_essay_documents)
     app.connect("doctree-resolved", set_title_block)
+    app.connect("doctree-resolved", print_versions)
     app.connect("doctree-resolved", make_pdf_links)
     app.connect("build-finished", copy_pdfs)
     app.add_post_transform(LinkPagesOutsideThePdf)
