@@ -164,19 +164,26 @@ def test_wording_shares_no_run_of_eight_words_with_the_sources():
 # (URLs stripped there), set in APA 7 by our style: titles in sentence case,
 # "Colombia" corrected to Columbia, reports dated by their year (APA 10.4), and
 # the source's retrieval dates left out except for the one page designed to
-# change, the undated one (APA 9.16); nothing added.
+# change, the undated one (APA 9.16). What the works themselves show was added
+# or corrected where a copy was read (test_no_entry_has_an_invented_link): the
+# Reuters headline in full, Chang's DOI, Cooper's post as an online post with
+# its address, the white paper's full title, publisher and release date.
 SEED_REFERENCES = {
     "ahlander2019north": "Ahlander, J., & O'Connor, P. (2019, October 5). North Korea breaks "
-    "off nuclear talks with US. Reuters.",
+    "off nuclear talks with U.S. in Sweden. Reuters. https://www.reuters.com/article/"
+    "us-northkorea-usa-sweden/north-korea-breaks-off-nuclear-talks-with-us-in-sweden-idUSKCN1WK074",
     "bader2018kim": "Bader, J. (2018, June 12). What Kim Jong-un and Trump each achieved in "
     "Singapore. Brookings.",
     "chang2015revisiting": "Chang, Y. S. (2015). Revisiting Korea's Northern Limit Line and "
-    "proposed Special Zone for Peace and Cooperation. Asian Journal of Peacebuilding, 3(1), 65–85.",
+    "proposed Special Zone for Peace and Cooperation. Asian Journal of Peacebuilding, 3(1), 65–85. "
+    "https://doi.org/10.18588/201505.000036",
     "china2022rift": "The China–North Korea strategic rift: Background and implications for "
     "the United States. (2022). US-China Economic and Security Review Commission.",
     "cooper2020administrative": "Cooper, K. (2020, May 6). Administrative inconsistencies "
-    "frustrate U.S.–North Korean affairs. Columbia Journal of International Affairs.",
-    "defense2020white": "Defense White Paper. (2020). South Korea Ministry of National Defense.",
+    "frustrate U.S.–North Korean affairs. Columbia Journal of International Affairs. "
+    "https://jia.sipa.columbia.edu/news/administrative-inconsistencies-frustrate-us-north-korean-affairs",
+    "defense2020white": "2020 Defense White Paper. (2020). Ministry of National Defense, "
+    "Republic of Korea. Released on February 2, 2021.",
     "doubek2019trump": "Doubek, J. (2019, June 30). Trump meets North Korea's Kim Jong Un and "
     "says nuclear negotiations will resume. NPR.",
     "headquartersndcommand": "Headquarters, United States Indo-Pacific Command. (n.d.). U.S. "
@@ -198,6 +205,36 @@ def test_source_references_are_carried_exactly(corpus_html, key):
     assert words(entry) == SEED_REFERENCES[key]
 
 
+#: links of refs.bib read on a page that is not a claim's copy: where each was seen
+LINKS_SEEN = {
+    # the DOI is printed at the head of the article's stored copy
+    (
+        "chang2015revisiting",
+        "10.18588/201505.000036",
+    ): "https://docslib.org/doc/679757/04-yong-seok-chang-doi-indd",
+    # the source essay's own page: the seed is its text
+    (
+        "chatterji2023broadened",
+        "https://www.sycamoreinstitute.org/post/broadened-diplomacy-in-us-and-north-korea-relations",
+    ): "https://www.sycamoreinstitute.org/post/broadened-diplomacy-in-us-and-north-korea-relations",
+}
+
+
 def test_no_entry_has_an_invented_link(bib):
-    for entry in bib.values():
-        assert not {"url", "doi"} & {f.lower() for f in entry.fields}, entry.key
+    """Every URL and DOI of refs.bib is one that was read: the address of a
+    copy the claims table quotes, or a link seen where LINKS_SEEN says."""
+    import yaml
+
+    table = yaml.safe_load((REPO / "tests" / "data" / "claims.yaml").read_text(encoding="utf-8"))
+    read = {" ".join(s["address"].split()) for entry in table for s in entry["support"]}
+    # a copy's address may carry a tracker's query, which the entry leaves out
+    read |= {address.split("?")[0] for address in read}
+    unread = [
+        (entry.key, entry.fields[field])
+        for entry in bib.values()
+        for field in ("url", "doi")
+        if field in entry.fields
+        and entry.fields[field] not in read
+        and (entry.key, entry.fields[field]) not in LINKS_SEEN
+    ]
+    assert unread == []
