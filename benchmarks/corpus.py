@@ -872,6 +872,12 @@ def _prepare(outdir: Path) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
 
 
+def least_entries(repo: Path = REPO) -> int:
+    """The smallest refs.bib a corpus can have: every work the copied pages cite,
+    and enough generated ones for an essay's citations."""
+    return len(real_works(repo)) + CITATIONS_PER_ESSAY
+
+
 def generate(
     outdir: str | Path,
     essays: int,
@@ -885,7 +891,10 @@ def generate(
     outdir = Path(outdir)
     real = real_works(repo)
     if entries < len(real) + CITATIONS_PER_ESSAY:
-        raise SystemExit(f"--entries must be at least {len(real) + CITATIONS_PER_ESSAY}")
+        raise SystemExit(
+            f"--entries must be at least {len(real) + CITATIONS_PER_ESSAY}: the copied pages "
+            f"cite {len(real)} works and an essay cites {CITATIONS_PER_ESSAY}"
+        )
     vocab = Vocabulary(seed, repo)
     works = real + make_works(seed, entries - len(real), vocab, {w.key for w in real})
     # the real works are spread among the generated ones, as cited works would be

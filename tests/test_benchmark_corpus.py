@@ -25,6 +25,7 @@ spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "benchmarks
 corpus = importlib.util.module_from_spec(spec)
 sys.modules["bench_corpus"] = corpus  # dataclasses look their module up by name
 spec.loader.exec_module(corpus)
+ENTRIES = corpus.least_entries()  # every work the copied pages cite, and 20 more
 
 
 def strict_build(src: Path, out: Path) -> subprocess.CompletedProcess:
@@ -63,8 +64,8 @@ def files(root: Path) -> dict[str, bytes]:
 def generated(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("bench")
     return {
-        "ours": corpus.generate(root / "ours", essays=3, entries=40, seed=1),
-        "floor": corpus.generate(root / "floor", essays=3, entries=40, seed=1, floor=True),
+        "ours": corpus.generate(root / "ours", essays=3, entries=ENTRIES, seed=1),
+        "floor": corpus.generate(root / "floor", essays=3, entries=ENTRIES, seed=1, floor=True),
     }
 
 
@@ -104,7 +105,7 @@ def test_floor_has_the_same_essays_without_citations(generated):
 def test_refs_bib_holds_every_cited_work(generated):
     bib = (generated["ours"] / "refs.bib").read_text(encoding="utf-8")
     keys = set(corpus.bib_entry_texts(bib))
-    assert len(keys) == 40
+    assert len(keys) == ENTRIES
     cited = set()
     for page in corpus.CITING_PAGES:
         path = generated["ours"] / page
@@ -117,22 +118,22 @@ def test_refs_bib_holds_every_cited_work(generated):
 
 def test_same_seed_same_corpus(tmp_path):
     # fresh trees: a build writes topic and author pages into its source tree
-    first = files(corpus.generate(tmp_path / "first", essays=3, entries=40, seed=1))
-    again = files(corpus.generate(tmp_path / "again", essays=3, entries=40, seed=1))
+    first = files(corpus.generate(tmp_path / "first", essays=3, entries=ENTRIES, seed=1))
+    again = files(corpus.generate(tmp_path / "again", essays=3, entries=ENTRIES, seed=1))
     assert first == again
-    other = files(corpus.generate(tmp_path / "other", essays=3, entries=40, seed=2))
+    other = files(corpus.generate(tmp_path / "other", essays=3, entries=ENTRIES, seed=2))
     assert other["refs.bib"] != again["refs.bib"]
     assert sorted(other) != sorted(again)  # other essays, other slugs
 
 
 def test_generating_again_replaces_a_corpus_only(tmp_path):
-    corpus.generate(tmp_path / "c", essays=3, entries=40, seed=1)
-    corpus.generate(tmp_path / "c", essays=2, entries=40, seed=1)
+    corpus.generate(tmp_path / "c", essays=3, entries=ENTRIES, seed=1)
+    corpus.generate(tmp_path / "c", essays=2, entries=ENTRIES, seed=1)
     assert len(list((tmp_path / "c" / "articles").glob("*.md"))) == 2
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep")
     with pytest.raises(SystemExit):
-        corpus.generate(tmp_path / "mine", essays=1, entries=40)
+        corpus.generate(tmp_path / "mine", essays=1, entries=ENTRIES)
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep"
 
 

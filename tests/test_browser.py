@@ -4,6 +4,7 @@ shared pieces in browser.py)."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
+from test_corpus import REPO, front_matter
 
 
 def test_a_citation_takes_the_reader_to_its_reference(site, tab):
@@ -47,6 +48,9 @@ def test_the_cite_box_copies_what_it_shows(site, browser, corpus_html):
     buttons = tab.locator(".cite-box button.copybtn")
     expect(buttons).to_have_count(3)
     bibtex = (corpus_html / "cite" / "broadened-diplomacy.bib").read_text()
+    # the cite box cites the version shown, dated by the day it was recorded
+    last = (front_matter(REPO / "articles" / "broadened-diplomacy.md").get("history") or [{}])[-1]
+    dated = f"({last['date'].year}, {last['date']:%B} {last['date'].day})" if last else "(2023, "
     for index, expected in ((1, bibtex), (0, None)):
         tab.locator(".cite-box button.copybtn").nth(index).click()
         copied = tab.evaluate("navigator.clipboard.readText()")
@@ -55,7 +59,9 @@ def test_the_cite_box_copies_what_it_shows(site, browser, corpus_html):
             assert copied == expected.rstrip("\n")
         else:
             apa = tab.locator("p.cite-apa").inner_text()
-            assert copied == apa and copied.startswith("Chatterji, P., & Gurudatha, N. (2023, ")
+            assert copied == apa and copied.startswith(f"Chatterji, P., & Gurudatha, N. {dated}")
+            if last:
+                assert f"Version {last['version']})" in copied
     download = tab.locator(".cite-download-ris a")
     with tab.expect_download() as info:
         download.click()

@@ -60,7 +60,6 @@ from versioned import run as run_versions
 #: minute otherwise, which says nothing about staleness
 EPOCH = "1767225600"
 ESSAYS = 4
-ENTRIES = 40  # the least benchmarks/corpus.py accepts with the pages it copies
 #: what a build writes into the source directory, left out of a clean build's
 #: copy: the build folder, and the topic and author pages (peninsula.browse)
 WRITTEN_BY_BUILD = ("_build", "topics", "authors")
@@ -69,6 +68,7 @@ spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "benchmarks
 corpus = importlib.util.module_from_spec(spec)
 sys.modules["bench_corpus"] = corpus  # dataclasses look their module up by name
 spec.loader.exec_module(corpus)
+ENTRIES = corpus.least_entries()  # the least the corpus accepts with the pages it copies
 
 
 # -- Building ----------------------------------------------------------------------

@@ -393,33 +393,60 @@ def test_corpus_feed_is_valid_atom(corpus_html, conf, base):
         ("self", base + "feed.xml"),
         ("alternate", base + "index.html"),
     }
-    newest = max(rfc3339_of(front_matter(p)["date"]) for p in ESSAYS)
+    # the feed was last updated when an essay was last published or corrected
+    newest = max(rfc3339_of(last_change(front_matter(p))) for p in ESSAYS)
     assert parsed.feed.updated == newest
+    assert any(front_matter(p).get("history") for p in ESSAYS)  # a correction counts
+
+
+#: the kinds of version the feed announces in an entry of their own
+ANNOUNCED = {"correction": "Correction", "update": "Update", "retraction": "Retraction"}
+
+
+def last_change(meta: dict):
+    """The day an essay was published, or its last version recorded."""
+    return max([str(meta["date"])] + [str(v["date"]) for v in meta.get("history") or []])
 
 
 def test_corpus_feed_lists_every_essay_newest_first(corpus_html, conf, base):
     parsed = feedparser.parse((corpus_html / "feed.xml").read_bytes())
-    expected = []
+    expected = []  # (sort key, entry): by day last changed, title, version
     for path in ESSAYS:
         meta = front_matter(path)
+        title = shown(meta["title"])
         page = tree_of(corpus_html, f"articles/{path.stem}")
         (canonical,) = page.xpath('//head/link[@rel="canonical"]/@href')
         assert canonical == base + f"articles/{path.stem}.html"
-        expected.append(
-            {
-                "id": canonical,
-                "title": shown(meta["title"]),
+        entry = {
+            "id": canonical,
+            "title": title,
+            "link": canonical,
+            "published": rfc3339_of(meta["date"]),
+            "updated": rfc3339_of(last_change(meta)),
+            "authors": [a["name"] for a in meta["authors"]] or [conf["peninsula_editors"]],
+            "summary": " ".join(meta["abstract"].split()),
+            "categories": [(t, conf["peninsula_topics"][t]) for t in meta["topics"]],
+            "rights": conf["peninsula_licenses"][meta["license"]][0],
+        }
+        expected.append(((entry["updated"], title, 0), entry))
+        for version in meta.get("history") or []:
+            if version["kind"] not in ANNOUNCED:
+                continue
+            day = rfc3339_of(version["date"])
+            notice = {
+                "id": f"{canonical}#version-{version['version']}",
+                "title": f"{ANNOUNCED[version['kind']]}: {title}",
                 "link": canonical,
-                "published": rfc3339_of(meta["date"]),
-                "updated": rfc3339_of(meta["date"]),
-                "authors": [a["name"] for a in meta["authors"]] or [conf["peninsula_editors"]],
-                "summary": " ".join(meta["abstract"].split()),
-                "categories": [(t, conf["peninsula_topics"][t]) for t in meta["topics"]],
-                "rights": conf["peninsula_licenses"][meta["license"]][0],
+                "published": day,
+                "updated": day,
+                "authors": [conf["peninsula_editors"]],
+                "summary": " ".join(version["note"].split()),
+                "categories": [],
+                "rights": None,
             }
-        )
-    expected.sort(key=lambda e: e["published"], reverse=True)
-    assert len(expected) == len(ESSAYS) >= 2
+            expected.append(((day, title, version["version"]), notice))
+    expected = [entry for _, entry in sorted(expected, key=lambda e: e[0], reverse=True)]
+    assert len(expected) > len(ESSAYS) >= 2  # both essays have been corrected
     assert [
         {
             "id": e.id,
@@ -429,8 +456,8 @@ def test_corpus_feed_lists_every_essay_newest_first(corpus_html, conf, base):
             "updated": e.updated,
             "authors": [a["name"] for a in e.get("authors", [])],
             "summary": e.summary,
-            "categories": [(t.term, t.label) for t in e.tags],
-            "rights": e.rights,
+            "categories": [(t.term, t.label) for t in e.get("tags", [])],
+            "rights": e.get("rights"),
         }
         for e in parsed.entries
     ] == expected
@@ -445,11 +472,22 @@ def test_corpus_pages_link_feed_and_canonical_address(corpus_html, conf, base):
         assert [(f.get("title"), f.get("href")) for f in tree.xpath(FEED_LINK)] == [
             (conf["project"], base + "feed.xml")
         ], page
-        assert tree.xpath('//head/link[@rel="canonical"]/@href') == [f"{base}{page}.html"], page
+        # an earlier version of an essay names the current one as the page to index
+        current = EARLIER_VERSION.sub("", page)
+        assert tree.xpath('//head/link[@rel="canonical"]/@href') == [f"{base}{current}.html"], page
+    assert any(EARLIER_VERSION.search(page) for page in pages)  # both essays were corrected
+
+
+#: an earlier version of an essay: articles/<slug>/v<N>
+EARLIER_VERSION = re.compile(r"/v[0-9]+$")
 
 
 def test_corpus_sitemap_lists_every_page(corpus_html, base):
-    pages = [p for p in html_pages(corpus_html) if p not in ("404", "genindex", "search")]
+    pages = [
+        p
+        for p in html_pages(corpus_html)
+        if p not in ("404", "genindex", "search") and not EARLIER_VERSION.search(p)
+    ]
     locs = sitemap_locs(corpus_html)
     assert locs == [f"{base}{page}.html" for page in pages]
     assert {f"{base}articles/{p.stem}.html" for p in ESSAYS} <= set(locs)

@@ -369,7 +369,10 @@ def check_version_docs(app: Sphinx, docname: str, source: list[str]) -> None:
     essay_dir = app.config.peninsula_essay_dir.rstrip("/") + "/"
     if not docname.startswith(essay_dir):
         return
-    app.env.note_dependency(str(lock_path(app)))
+    if lock_path(app).is_file():
+        # (a dependency on a file that is not there would read the page on every
+        # build; without a lock, a page that needs one fails until it is made)
+        app.env.note_dependency(str(lock_path(app)))
     path = Path(app.env.doc2path(docname))
     match = VERSION_DOC_RE.match(docname)
     if match:
