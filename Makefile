@@ -60,7 +60,7 @@ serve: ## serve the last build at http://127.0.0.1:8000 (search needs a server, 
 	@echo "serving $(BUILDDIR)/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
 
-test: $(STAMP) ## install what the tests need (TeX Live, Chromium, Node), then run every test
+test: $(STAMP) ## install what the tests need (TeX Live, Chromium, Node, Java), then run every test
 	tools/system-deps.sh test
 	$(MAKE) --no-print-directory $(NODE_STAMP)
 	$(BIN)/python -m pytest

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Make sure the system programs a target needs are here.
 #   tools/system-deps.sh pdf    TeX Live (xelatex, latexmk), fonts with Hangul
-#   tools/system-deps.sh test   the above, plus poppler (PDF text), Chromium and Node
-#                               (npm installs axe-core for the accessibility tests)
+#   tools/system-deps.sh test   the above, plus poppler (PDF text), Chromium, Node
+#                               (npm installs axe-core, citation-js and the Nu Html
+#                               Checker) and Java (the Nu Html Checker, EPUBCheck)
 # As root on Debian/Ubuntu the missing packages are installed with apt-get;
 # anyone else is told the exact command, and the target stops.
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 want=${1:-test}
 pdf_packages="latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
   texlive-xetex tex-gyre fonts-freefont-otf fonts-noto-cjk"
-test_packages="$pdf_packages poppler-utils chromium"
+test_packages="$pdf_packages poppler-utils chromium default-jre-headless"
 # Node is asked for only when missing: where it comes with npm already (as from
 # NodeSource), Debian's separate npm package would conflict with it
 node_packages="nodejs npm"
@@ -29,6 +30,7 @@ if [ "$want" = test ]; then
   have_cmd pdftotext || missing+=("pdftotext")
   have_cmd pdftoppm || missing+=("pdftoppm")
   [ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium")
+  have_cmd java || missing+=("java")
   packages=$test_packages
   if ! have_cmd node || ! have_cmd npm; then
     missing+=("node and npm")
