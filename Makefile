@@ -18,7 +18,7 @@ NODE_STAMP  := node_modules/.package-lock.json
 PORT        ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock html latexpdf site livehtml serve test check record revise bench clean
+.PHONY: help venv lock html latexpdf epub site livehtml serve test check record revise bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | \
@@ -44,12 +44,17 @@ latexpdf: $(STAMP) ## the PDF edition and one PDF per essay into _build/latex, r
 	tools/system-deps.sh pdf
 	$(BUILD) latexpdf $(SPHINXOPTS)
 
-# the HTML build copies the PDFs just published in _build/latex; first, the
-# publishing pass: no essay changed in silence, no uncited paragraph
-site: $(STAMP) ## the site to publish: make check STRICT=1's lint, the PDFs, then the website carrying them in pdf/
+epub: $(STAMP) ## the EPUB edition: _build/epub/peninsula-papers.epub (EPUB 3, Hangul font embedded)
+	$(BUILD) epub $(SPHINXOPTS)
+
+# the HTML build copies the PDFs and the EPUB just published in _build/latex
+# and _build/epub; first, the publishing pass: no essay changed in silence, no
+# uncited paragraph
+site: $(STAMP) ## the site to publish: make check STRICT=1's lint, the PDFs, the EPUB, then the website carrying them
 	$(LINT) -D peninsula_lint_strict=1
 	tools/system-deps.sh pdf
 	$(BUILD) latexpdf $(SPHINXOPTS)
+	$(BUILD) epub $(SPHINXOPTS)
 	$(BUILD) html $(SPHINXOPTS)
 
 livehtml: $(STAMP) ## serve the last good site at http://127.0.0.1:8000, rebuilt on every save

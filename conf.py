@@ -48,6 +48,7 @@ extensions = [
     "peninsula.feed",
     "peninsula.chronology",
     "peninsula.pdfs",
+    "peninsula.epub",
     "peninsula.previews",
     "peninsula.search",
     "peninsula.navigation",
@@ -194,3 +195,15 @@ latex_elements = {
     "printindex": "",  # an essay collection has no general index
     "preamble": r"\usepackage{peninsula}",
 }
+
+# -- EPUB output (peninsula.epub) --------------------------------------------
+
+# the EPUB edition, beside the PDF edition and holding the same pages; its
+# creators, subjects, dates and identifier come from the essays' front matter
+# and html_baseurl, and Hangul is set in an embedded subset of the PDF's font
+epub_basename = "peninsula-papers"
+epub_description = peninsula_feed_subtitle
+epub_css_files = ["epub/peninsula-epub.css"]
+epub_show_urls = "no"  # an address after each link would be read aloud
+epub_tocdepth = 2  # each page, and an essay's sections
+peninsula_epub_hangul_font = "Noto Serif CJK KR"  # as _static/latex/peninsula.sty

@@ -46,12 +46,13 @@ def test_the_cite_box_copies_what_it_shows(site, browser, corpus_html):
     tab = context.new_page()
     tab.goto(f"{site}/articles/broadened-diplomacy.html#cite-this-essay")
     buttons = tab.locator(".cite-box button.copybtn")
-    expect(buttons).to_have_count(3)
+    expect(buttons).to_have_count(4)  # APA, BibTeX, RIS, CSL-JSON
     bibtex = (corpus_html / "cite" / "broadened-diplomacy.bib").read_text()
+    csl_json = (corpus_html / "cite" / "broadened-diplomacy.json").read_text()
     # the cite box cites the version shown, dated by the day it was recorded
     last = (front_matter(REPO / "articles" / "broadened-diplomacy.md").get("history") or [{}])[-1]
     dated = f"({last['date'].year}, {last['date']:%B} {last['date'].day})" if last else "(2023, "
-    for index, expected in ((1, bibtex), (0, None)):
+    for index, expected in ((1, bibtex), (3, csl_json), (0, None)):
         tab.locator(".cite-box button.copybtn").nth(index).click()
         copied = tab.evaluate("navigator.clipboard.readText()")
         if expected is not None:

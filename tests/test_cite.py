@@ -1,7 +1,12 @@
-"""How to cite an essay: APA 7 text, BibTeX and RIS (peninsula.cite)."""
+"""How to cite an essay: APA 7 text, BibTeX, RIS and CSL-JSON (peninsula.cite).
+
+What real clients read from the downloads of the real corpus is
+tests/test_downloads_clients.py's.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -41,7 +46,7 @@ def parse_ris(text: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.sphinx("html", testroot="essays")
-def test_cite_box_comes_last_with_apa_bibtex_and_ris(app):
+def test_cite_box_comes_last_with_apa_bibtex_ris_and_csl_json(app):
     app.build()
     assert warnings_of(app) == []
     tree = page(app.outdir, "articles/newer")
@@ -53,6 +58,7 @@ def test_cite_box_comes_last_with_apa_bibtex_and_ris(app):
         "APA 7",
         "BibTeX",
         "RIS",
+        "CSL-JSON",
     ]
     (apa,) = box.xpath('.//p[contains(@class, "cite-apa")]')
     assert words(apa) == NEWER_APA
@@ -75,17 +81,30 @@ def test_bibtex_parses_and_matches_the_record(app):
     (key,) = bib.entries
     assert key == "peninsula:newer"
     entry = bib.entries[key]
-    assert entry.type == "online"
+    # a journal article of the journal, as the page's head says
+    assert entry.type == "article"
+    assert tree.xpath('//meta[@name="citation_journal_title"]/@content') == ["The Journal"]
     assert [str(p) for p in entry.persons["author"]] == ["Chatterji, Pronoy", "Gurudatha, Naman"]
     # one braced name: a group, not a family name "Journal" with given names
     assert [str(p) for p in entry.persons["editor"]] == ["{Editors of The Journal}"]
-    assert entry.fields["title"] == "A Newer Essay: Its subtitle"
-    assert entry.fields["date"] == "2023-02"
-    assert entry.fields["year"] == "2023"
-    assert entry.fields["month"] == "February"  # the bare macro feb, expanded by pybtex
-    assert entry.fields["url"] == f"{BASE}articles/newer.html"
-    assert entry.fields["organization"] == "The Journal"
-    assert entry.fields["keywords"] == "Sanctions, Deterrence"
+    url = f"{BASE}articles/newer.html"
+    assert dict(entry.fields) == {
+        "title": "A Newer Essay: Its subtitle",
+        "journal": "The Journal",
+        "date": "2023-02",
+        "year": "2023",
+        "month": "February",  # the bare macro feb, expanded by pybtex
+        "publisher": "The Journal",
+        "url": url,
+        # what classic styles print of what they do not know: the address
+        "note": f"\\url{{{url}}}",
+        "language": "en",
+        "langid": "english",
+        "keywords": "Sanctions, Deterrence",
+        "abstract": "The newer essay's abstract.",
+        # biblatex prints the url itself, and no language code
+        "execute": "\\clearfield{note}\\clearlist{language}",
+    }
     (link,) = tree.xpath('//p[contains(@class, "cite-download-bib")]//a')
     assert (link.get("href"), link.get("download")) == ("../cite/newer.bib", "newer.bib")
 
@@ -99,18 +118,18 @@ def test_ris_parses_and_matches_the_record(app):
     download = Path(app.outdir) / "cite" / "newer.ris"
     assert download.read_text() == text
     assert parse_ris(text) == [
-        ("TY", "ELEC"),
+        ("TY", "JOUR"),
+        ("ID", "peninsula:newer"),
         ("AU", "Chatterji, Pronoy"),
         ("AU", "Gurudatha, Naman"),
-        ("ED", "Editors of The Journal"),
+        ("A2", "Editors of The Journal"),
         ("TI", "A Newer Essay: Its subtitle"),
-        ("PY", "2023"),
-        ("DA", "2023/02//"),
         ("T2", "The Journal"),
+        ("JF", "The Journal"),
+        ("Y1", "2023/02//"),
         ("PB", "The Journal"),
         ("UR", f"{BASE}articles/newer.html"),
-        ("AB", "The newer essay's abstract."),
-        ("LA", "en"),
+        ("N2", "The newer essay's abstract."),
         ("KW", "Sanctions"),
         ("KW", "Deterrence"),
         ("ER", ""),
@@ -120,11 +139,47 @@ def test_ris_parses_and_matches_the_record(app):
     ]
     # the unsigned essay is credited to the editors as group author, and the year alone
     older = parse_ris((Path(app.outdir) / "cite" / "older.ris").read_text())
-    assert [v for tag, v in older if tag in ("AU", "ED")] == ["Editors of The Journal"] * 2
-    assert ("DA", "2020///") in older
+    assert [v for tag, v in older if tag in ("AU", "A2")] == ["Editors of The Journal"] * 2
+    assert ("Y1", "2020///") in older
     older_bib = parse_string((Path(app.outdir) / "cite" / "older.bib").read_text(), "bibtex")
     (entry,) = older_bib.entries.values()
     assert [str(p) for p in entry.persons["author"]] == ["{Editors of The Journal}"]
+
+
+@pytest.mark.sphinx("html", testroot="essays")
+def test_csl_json_parses_and_matches_the_record(app):
+    app.build()
+    tree = page(app.outdir, "articles/newer")
+    shown = tree.xpath('//div[contains(@class, "cite-copy")][contains(@class, "highlight-json")]')
+    text = shown[0].xpath(".//pre")[0].text_content()
+    download = Path(app.outdir) / "cite" / "newer.json"
+    assert download.read_text() == text
+    assert json.loads(text) == [
+        {
+            "id": "peninsula:newer",
+            "type": "article-journal",
+            "title": "A Newer Essay: Its subtitle",
+            "container-title": "The Journal",
+            "publisher": "The Journal",
+            "author": [
+                {"family": "Chatterji", "given": "Pronoy"},
+                {"family": "Gurudatha", "given": "Naman"},
+            ],
+            # a group is one literal name, never split
+            "editor": [{"literal": "Editors of The Journal"}],
+            "issued": {"date-parts": [[2023, 2]]},
+            "URL": f"{BASE}articles/newer.html",
+            "language": "en",
+            "abstract": "The newer essay's abstract.",
+            "keyword": "Sanctions, Deterrence",
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+        }
+    ]
+    (link,) = tree.xpath('//p[contains(@class, "cite-download-json")]//a')
+    assert (link.get("href"), link.get("download")) == ("../cite/newer.json", "newer.json")
+    (older,) = json.loads((Path(app.outdir) / "cite" / "older.json").read_text())
+    assert older["author"] == older["editor"] == [{"literal": "Editors of The Journal"}]
+    assert older["issued"] == {"date-parts": [[2020]]}
 
 
 @pytest.mark.sphinx("html", testroot="essays")
@@ -134,7 +189,7 @@ def test_each_way_to_cite_gets_a_copy_button(app):
     targets = tree.xpath(
         '//div[contains(@class, "cite-copy")]//pre | //p[@class="cite-apa cite-copy"]'
     )
-    assert len(targets) == 3
+    assert len(targets) == 4
     script = (Path(app.outdir) / "_static" / "copybutton.js").read_text()
     assert "const COPYBUTTON_SELECTOR = 'div.cite-copy pre, p.cite-copy';" in script
     assert tree.xpath('//script[contains(@src, "copybutton.js")]')
@@ -167,4 +222,4 @@ def test_the_pdf_cites_in_apa_only(app):
     start = tex.index("How to cite this essay")
     block = tex[start : start + 2000]
     assert "Chatterji, P., \\& Gurudatha, N. (2023, February)." in block
-    assert "@online" not in tex and "TY  - ELEC" not in tex
+    assert "@article" not in tex and "TY  - JOUR" not in tex and "article-journal" not in tex

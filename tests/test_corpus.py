@@ -117,7 +117,7 @@ def test_index_lists_the_essays_from_front_matter_newest_first(corpus_html):
         title = card.xpath('.//*[contains(@class, "essay-card-title")]//a')[0]
         assert words(title) == shown(fm["title"])
         assert title.get("href") == f"articles/{fm['slug']}.html"
-        byline = words(card.xpath('.//*[contains(@class, "essay-byline")]')[0])
+        byline = words(card.xpath('.//*[contains(@class, "essay-card-credit")]')[0])
         names = [a["name"] for a in fm["authors"]]
         assert byline.startswith(" and ".join(names) if names else "Unsigned original")
         assert re.search(rf"{str(fm['date'])[:4]} · \d+ min read$", byline), byline

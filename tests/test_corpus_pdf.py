@@ -112,6 +112,23 @@ def test_references_close_their_own_chapter(pdf, chapters, essay):
     assert squeeze(listed) in squeeze(text[refs:])
 
 
+def test_the_edition_says_what_it_holds_and_when(pdf, chapters, conf):
+    """Its title page is dated by its newest essay version, not the build;
+    its Subject is the collection's description, its Keywords the topics of
+    its essays."""
+    records = [parse(p.read_text(), f"articles/{p.stem}", Known(None, None)) for p in ESSAYS]
+    newest = max(record.modified for record in records)
+    first = min(start for start, _ in chapters.values())
+    cover = text_of_pages(pdf, 1, first - 1)
+    assert newest.long() in cover
+    meta = PdfReader(pdf).metadata
+    held = {topic for record in records for topic in record.topics}
+    topics = [name for key, name in conf["peninsula_topics"].items() if key in held]
+    assert meta.subject == conf["peninsula_feed_subtitle"]
+    assert meta.get("/Keywords") == ", ".join(topics)
+    assert (meta.title, meta.author) == (conf["project"], conf["peninsula_editors"])
+
+
 def test_hangul_is_printed(pdf, chapters):
     first, last = chapters[TITLES["broadened-diplomacy"]]
     text = text_of_pages(pdf, first, last)

@@ -4,10 +4,12 @@ another format; what is not text is refused at its line.
 
 One essay of the gates project (tests/roots/test-gates) gets front matter
 written to break each format the site writes (HTML, JSON in a <script>,
-Markdown of the author pages, BibTeX, RIS, Atom, the search records, LaTeX),
-and each output is read back with a real reader of its format: html5lib, as
-a browser parses the page; json; pybtex for BibTeX's structure and pylatexenc
-for the LaTeX of its values; feedparser. The mistakes are rows through the
+Markdown of the author pages, BibTeX, RIS, CSL-JSON, Atom, the search
+records, LaTeX, the PDF's metadata), and each output is read back with a real
+reader of its format: html5lib, as a browser parses the page; json; pybtex for
+BibTeX's structure and pylatexenc for the LaTeX of its values; the citation
+clients of tests/clients.py (bibtexparser, rispy, citation-js, classic BibTeX);
+feedparser; pypdf. The mistakes are rows through the
 gates' harness (tests/gates.py): exactly their message, at their line, on two
 builds in a row, the published site untouched.
 """
@@ -16,13 +18,24 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
 import html5lib
 import pytest
+from clients import (
+    citation_js,
+    downloads,
+    expectations,
+    page_item,
+    plain_bst,
+    read_downloads,
+    same,
+)
 from gates import assert_refused, copy_project, messages, staged_build, tree_digest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,6 +45,7 @@ from peninsula import apa
 from peninsula.cite import bibtex_text
 from pybtex.database import parse_string
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pypdf import PdfReader
 from sphinx.util import texescape
 
 ESSAY = "articles/the-line.md"
@@ -44,6 +58,7 @@ SUBTITLE = "A {50% cut} in aid ?` !` ``x``: \\textbf{x}, {{ 7*7 }} and {% raw %}
 ABSTRACT = (
     "An abstract <!--<script> rose}, note = {injected}, howpublished = {x \\end{document} %"
     "\nTY  - JOUR \u2028 ]]> &amp; </script> \\u2028 \\"
+    "\nER  - \nA2  - Mallory, Eve \"quoted\" & 'single'"
 )
 NAME = "[Jane Roe](https://evil.example/) <script>alert(1)</script> O'Brien {x} %"
 #: a name BibTeX would split at its comma and its "and": one braced name
@@ -63,6 +78,7 @@ def shown(text: str) -> str:
 
 
 FULL_TITLE = f"{shown(TITLE)}: {shown(SUBTITLE)}"
+URL = "https://peninsula-papers.readthedocs.io/en/latest/articles/the-line.html"
 NAMES = [one_line(NAME), GROUPED, HANGUL]
 SLUGS = [
     "jane-roe-https-evil-example-script-alert-1-script-o-brien-x",
@@ -194,15 +210,24 @@ def test_bibtex_download_reads_back_field_by_field(hostile):
     (block,) = page.xpath('//div[contains(@class, "highlight-bibtex")]//pre')
     assert block.text_content() == download
     entry = read_bib(download)
-    fields = {name: READER.latex_to_text(value) for name, value in entry.fields.items()}
+    # the address for classic styles, and what biblatex leaves out: LaTeX, not text
+    assert entry.fields["note"] == f"\\url{{{URL}}}"
+    assert entry.fields["execute"] == "\\clearfield{note}\\clearlist{language}"
+    fields = {
+        name: READER.latex_to_text(value)
+        for name, value in entry.fields.items()
+        if name not in ("note", "execute")
+    }
     # the title keeps the spaces inside its braces, as the page's title does
     assert " ".join(fields.pop("title").split()) == FULL_TITLE
     assert fields == {
+        "journal": "Peninsula Papers",
         "date": "2023-02",
         "year": "2023",
         "month": "February",
-        "organization": "Peninsula Papers",
-        "url": "https://peninsula-papers.readthedocs.io/en/latest/articles/the-line.html",
+        "publisher": "Peninsula Papers",
+        "url": URL,
+        "language": "en",
         "langid": "english",
         "keywords": "Northern Limit Line",
         "abstract": one_line(ABSTRACT),
@@ -214,14 +239,44 @@ def test_bibtex_download_reads_back_field_by_field(hostile):
 def test_ris_download_has_only_its_own_tags(hostile):
     pairs = parse_ris((hostile / "cite" / "the-line.ris").read_text(encoding="utf-8"))
     assert [tag for tag, _ in pairs] == [
-        "TY", "AU", "AU", "AU", "ED", "TI", "PY", "DA", "T2", "PB", "UR", "AB", "LA", "KW", "ER",
+        "TY", "ID", "AU", "AU", "AU", "A2", "TI", "T2", "JF", "Y1", "PB", "UR", "N2", "KW", "ER",
     ]  # fmt: skip
-    values = dict(pairs[4:])
+    values = dict(pairs[5:])
     assert " ".join(values["TI"].split()) == FULL_TITLE
-    assert values["AB"] == one_line(ABSTRACT)
+    assert values["N2"] == one_line(ABSTRACT)
     first, grouped, hangul = [v for tag, v in pairs if tag == "AU"]
     family, given = first.split(", ", 1)
     assert (f"{given} {family}", grouped, hangul) == (NAMES[0], GROUPED, HANGUL)
+
+
+def test_every_client_reads_the_downloads_as_the_page(hostile):
+    """bibtexparser, rispy and citation-js read each field as the page gives it.
+    RIS writes a name "Family, Given": a name written with a comma, which
+    BibTeX braces and CSL-JSON gives as one literal name, is read in RIS as
+    a person's parts (its text is there, as test_ris_download_has_only_its_own_tags
+    reads it)."""
+    page = hostile / "articles" / "the-line.html"
+    found = downloads(hostile, page)
+    expected = page_item(page)
+    assert expected.title == FULL_TITLE and expected.abstract == one_line(ABSTRACT)
+    assert [n.text for n in expected.authors] == NAMES
+    wanted = expectations(expected, None)
+    got = read_downloads(found, citation_js(list(found.values())))
+    for (suffix, client), item in got.items():
+        want = wanted[(suffix, client)]
+        if suffix == "ris":
+            plain = [i for i, name in enumerate(NAMES) if "," not in name]
+            assert [item.authors[i].text for i in plain] == [NAMES[i] for i in plain]
+            item, want = replace(item, authors=()), replace(want, authors=())
+        same(item, want, f"the-line {suffix} {client}")
+
+
+def test_classic_bibtex_reads_the_download_as_the_page(hostile, tmp_path):
+    (printed,) = plain_bst([hostile / "cite" / "the-line.bib"], tmp_path).values()
+    # plain.bst sets the title in sentence case
+    assert FULL_TITLE.casefold() in printed.casefold()
+    assert f"{NAMES[0]}, {GROUPED}, and {HANGUL}." in printed
+    assert f"Peninsula Papers, February 2023. {URL}." in printed
 
 
 def test_the_apa_reference_is_whole(hostile):
@@ -290,11 +345,27 @@ def test_every_address_of_the_sitemap_is_ascii(hostile):
     assert "https://peninsula-papers.readthedocs.io/en/latest/authors/gimminjun.html" in addresses
 
 
-def test_text_reaches_latex_through_one_escape(hostile):
+@pytest.fixture(scope="module")
+def hostile_latex(hostile) -> Path:
+    """The LaTeX build of the hostile project (as `make latex` does), and the
+    hostile essay's PDF compiled from it once by xelatex."""
     srcdir = hostile.parent.parent
     result = staged_build(srcdir, "latex")
     assert result.returncode == 0, result.stderr
-    tex = (srcdir / "_build" / "latex" / "the-line.tex").read_text(encoding="utf-8")
+    latex = srcdir / "_build" / "latex"
+    done = subprocess.run(
+        ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "the-line.tex"],
+        cwd=latex,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    return latex
+
+
+def test_text_reaches_latex_through_one_escape(hostile_latex):
+    tex = (hostile_latex / "the-line.tex").read_text(encoding="utf-8")
     engine = "xelatex"
     texescape.init()  # the tables the LaTeX builder fills when it starts
     tex_escape = texescape.escape
@@ -305,6 +376,16 @@ def test_text_reaches_latex_through_one_escape(hostile):
         f"{{{tex_escape(byline, engine)}}}" in tex
     )
     assert HANGUL in tex
+
+
+def test_the_pdf_fields_hold_the_text(hostile_latex):
+    """Title, Author, Subject (the abstract) and Keywords (the topics) of the
+    essay's PDF, each as written."""
+    meta = PdfReader(hostile_latex / "the-line.pdf").metadata
+    assert meta.title == shown(TITLE)
+    assert meta.author == f"{NAMES[0]}, {NAMES[1]}, and {NAMES[2]}"
+    assert meta.subject == one_line(ABSTRACT)
+    assert meta.get("/Keywords") == "Northern Limit Line"
 
 
 # -- BibTeX text, character by character ----------------------------------------------------

@@ -39,7 +39,7 @@ def test_read_the_docs_installs_what_tools_system_deps_names_for_the_pdf(rtd):
     assert sorted(rtd["build"]["apt_packages"]) == sorted(listed)
 
 
-def test_read_the_docs_builds_pdfs_then_html_strictly(rtd):
+def test_read_the_docs_builds_pdfs_and_epub_then_html_strictly(rtd):
     html = rtd["build"]["jobs"]["build"]["html"]
     runs = sphinx_runs(html)
     # the publishing pass (make check STRICT=1's lint) before anything is built
@@ -54,6 +54,7 @@ def test_read_the_docs_builds_pdfs_then_html_strictly(rtd):
     ]
     assert [run[3:7] for run in runs[1:]] == [
         ["-M", "latexpdf", ".", "_build"],
+        ["-M", "epub", ".", "_build"],
         ["-M", "html", ".", "_build"],
     ]
     for run in runs[1:]:
@@ -61,13 +62,17 @@ def test_read_the_docs_builds_pdfs_then_html_strictly(rtd):
     assert html[-1] == "cp -r _build/html $READTHEDOCS_OUTPUT/html"
 
 
-def test_read_the_docs_offers_the_pdf_edition_as_its_one_pdf(rtd):
-    assert rtd["formats"] == ["pdf"]
-    pdf = rtd["build"]["jobs"]["build"]["pdf"]
-    copies = [c for c in pdf if c.startswith("cp ")]
-    assert copies == [
-        "cp _build/latex/peninsula-papers.pdf $READTHEDOCS_OUTPUT/pdf/$READTHEDOCS_PROJECT.pdf"
-    ]
+def test_read_the_docs_offers_the_editions_as_its_one_pdf_and_one_epub(rtd):
+    assert rtd["formats"] == ["pdf", "epub"]
+    for kind, built in (
+        ("pdf", "latex/peninsula-papers.pdf"),
+        ("epub", "epub/peninsula-papers.epub"),
+    ):
+        steps = rtd["build"]["jobs"]["build"][kind]
+        copies = [c for c in steps if c.startswith("cp ")]
+        assert copies == [
+            f"cp _build/{built} $READTHEDOCS_OUTPUT/{kind}/$READTHEDOCS_PROJECT.{kind}"
+        ]
 
 
 def test_workflow_runs_on_main_and_by_hand(workflow):

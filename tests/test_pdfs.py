@@ -200,20 +200,21 @@ def test_references_outside_the_pdf_link_to_the_site(app):
 
 
 @pytest.mark.sphinx("html", testroot="pdfs")
-def test_the_site_links_the_pdfs_and_says_when_they_are_missing(app):
+def test_the_site_links_no_pdf_before_one_is_built_and_says_how(app):
     app.build()
     assert warnings_of(app) == []
     tree = lxml_html.fromstring((Path(app.outdir) / "articles/one.html").read_text())
     header = tree.xpath('//div[contains(@class, "essay-header")]')[0]
     children = [c.get("class").split()[0] for c in header]
-    assert children[:3] == ["essay-subtitle", "essay-byline", "essay-pdf"]
-    link = header.xpath('.//p[@class="essay-pdf"]/a')[0]
-    assert (words(link), link.get("href")) == ("PDF", "../pdf/one.pdf")
+    assert children[:2] == ["essay-subtitle", "essay-byline"]
+    assert header.xpath('.//*[contains(@class, "essay-pdf")]') == []
     index = lxml_html.fromstring((Path(app.outdir) / "index.html").read_text())
-    assert index.xpath('//a[@href="pdf/collection.pdf"]/text()') == ["PDF edition"]
+    # the words stay, with no link to a file that is not there
+    assert "the PDF edition" in words(index.xpath("//p")[0])
+    assert [h for h in index.xpath("//a/@href") if h.endswith(".pdf")] == []
     status = ANSI.sub("", app.status.getvalue())
     assert "PDFs: none built yet in" in status
-    assert "the site's PDF links need `make site`" in status
+    assert "so no page links one; to publish them, run `make site`" in status
     assert not (Path(app.outdir) / "pdf").exists()
 
 
@@ -229,6 +230,17 @@ def test_the_site_carries_the_pdfs_of_the_latex_build_beside_it(app):
     assert sorted(p.name for p in pdf.iterdir()) == ["collection.pdf", "one.pdf"]
     assert (pdf / "one.pdf").read_bytes() == b"%PDF-1.5 one"
     assert "PDFs: two.pdf not built yet" in ANSI.sub("", app.status.getvalue())
+    # each page links what is there
+    tree = lxml_html.fromstring((Path(app.outdir) / "articles/one.html").read_text())
+    header = tree.xpath('//div[contains(@class, "essay-header")]')[0]
+    children = [c.get("class").split()[0] for c in header]
+    assert children[:3] == ["essay-subtitle", "essay-byline", "essay-pdf"]
+    link = header.xpath('.//p[@class="essay-pdf"]/a')[0]
+    assert (words(link), link.get("href")) == ("PDF", "../pdf/one.pdf")
+    two = lxml_html.fromstring((Path(app.outdir) / "articles/two.html").read_text())
+    assert two.xpath('//*[contains(@class, "essay-pdf")]') == []
+    index = lxml_html.fromstring((Path(app.outdir) / "index.html").read_text())
+    assert index.xpath('//a[@href="pdf/collection.pdf"]/text()') == ["PDF edition"]
 
 
 def test_essay_pdf_paths():
@@ -278,6 +290,11 @@ def test_essay_pdf_opens_with_its_title_block(corpus_latex, site, essay):
     # the Author field credits the editors as group author of an unsigned original
     credited = "Editors of Peninsula Papers" if byline == "Unsigned original" else byline
     assert (meta.title, meta.author) == (title, credited)
+    # Subject and Keywords: the abstract and the topics, as the page's head gives them
+    head = page(site, f"articles/{essay}")
+    (abstract,) = head.xpath('//meta[@name="citation_abstract"]/@content')
+    topics = head.xpath('//meta[@name="citation_keywords"]/@content')
+    assert (meta.subject, meta.get("/Keywords")) == (abstract, ", ".join(topics))
 
 
 @pytest.mark.parametrize("essay", ESSAYS)
@@ -323,6 +340,36 @@ def test_essay_pdf_ends_with_its_history(corpus_latex, conf, essay):
 def test_every_glyph_of_an_essay_pdf_has_a_font(corpus_latex, essay):
     log = (corpus_latex / f"{essay}.log").read_text(errors="replace")
     assert "Missing character" not in log
+
+
+def pdf_fonts(pdf: Path) -> list[str]:
+    """The names of the fonts embedded in *pdf*, as pdffonts lists them."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    return [line.split()[0] for line in out.stdout.splitlines()[2:]]
+
+
+@pytest.mark.parametrize("pdf", [*ESSAYS, "peninsula-papers"])
+def test_hangul_is_set_in_the_korean_face_of_noto_serif_cjk(corpus_latex, pdf):
+    """The Hangul font is the collection's Korean face, shaped as Korean.
+    pdffonts names the font program embedded, which the five faces of the
+    collection share (named after the Japanese one): it must be the program
+    of the face fontconfig gives XeTeX for "Noto Serif CJK KR"."""
+    from fontTools.ttLib import TTCollection
+
+    log = " ".join((corpus_latex / f"{pdf}.log").read_text(errors="replace").split())
+    asked = "created for font 'Noto Serif CJK KR' with options [Script=Hangul,Language=Korean]"
+    assert asked.replace(" ", "") in log.replace("(fontspec)", "").replace(" ", "")
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}\n%{index}", "Noto Serif CJK KR:style=Regular"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    face = TTCollection(found[0], lazy=True).fonts[int(found[1])]
+    assert face["name"].getDebugName(6) == "NotoSerifCJKkr-Regular"
+    (program,) = face["CFF "].cff.fontNames
+    cjk = [name for name in pdf_fonts(corpus_latex / f"{pdf}.pdf") if "CJK" in name]
+    assert cjk and {name.split("+", 1)[1] for name in cjk} == {f"{program}-Identity-H"}
 
 
 def test_hangul_is_printed_and_latin_text_after_it_is_not_in_the_hangul_font(corpus_latex):
@@ -474,6 +521,21 @@ def test_the_edition_keeps_the_retracted_essay_marked_and_prints_each_version(
     byline = squeeze("Unsigned original · edited by the editors of Peninsula Papers · 2020")
     line = squeeze("Version 3 · updated December 3, 2026")
     assert -1 < chapter.find(byline) < chapter.find(line) < chapter.find(squeeze("Abstract"))
+
+
+def test_the_edition_is_dated_by_its_newest_text_not_the_build(versioned_project, versioned_latex):
+    """The title page of the edition gives the date of the newest version it
+    holds (here the retraction of December 4, 2026), whatever day it was built."""
+    records = [
+        record_of(versioned_project, p.stem) for p in (versioned_project / "articles").glob("*.md")
+    ]
+    newest = max(record.modified for record in records)
+    assert newest.long() == "December 4, 2026"
+    cover = pdftotext(versioned_latex / "peninsula-papers.pdf", 1, 1)
+    assert cover.endswith(newest.long()), cover
+    assert (versioned_latex / "peninsula-papers.tex").read_text().count(
+        f"\\date{{{newest.long()}}}"
+    ) == 1
 
 
 def test_pdftotext_is_installed():

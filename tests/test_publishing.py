@@ -34,7 +34,9 @@ def test_every_build_target_goes_through_the_staging_folder():
     for target, builders in [
         ("html", ["html"]),
         ("latexpdf", ["latexpdf"]),
-        ("site", ["latexpdf", "html"]),  # the PDFs first: the website carries them
+        ("epub", ["epub"]),
+        # the PDFs and the EPUB first: the website carries them
+        ("site", ["latexpdf", "epub", "html"]),
         ("linkcheck", ["linkcheck"]),
     ]:
         commands = make_dry_run(target)

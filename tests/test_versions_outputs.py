@@ -164,13 +164,15 @@ def test_json_ld_says_which_version_a_page_is(versioned_html, base):
             "pdf": f"{base}pdf/{name.rsplit('/', 1)[-1]}.pdf" if pdf else None,
         }
 
-    assert summary(CURRENT) == expected(CURRENT, 3, "2020", "2026-12-03", None, True)
+    # no PDF is built beside this build, so no page names one (the current
+    # version's with a PDF: tests/test_pdf_links.py; an earlier version never has one)
+    assert summary(CURRENT) == expected(CURRENT, 3, "2020", "2026-12-03", None, False)
     assert summary(f"{CURRENT}/v1") == expected(f"{CURRENT}/v1", 1, "2020", None, "Obsolete", False)
     assert summary(f"{CURRENT}/v2") == expected(
         f"{CURRENT}/v2", 2, "2020", "2026-12-01", "Obsolete", False
     )
     assert summary(RETRACTED_PAGE) == expected(
-        RETRACTED_PAGE, 2, "2023-02", "2026-12-04", "Retracted", True
+        RETRACTED_PAGE, 2, "2023-02", "2026-12-04", "Retracted", False
     )
     assert summary(f"{RETRACTED_PAGE}/v1") == expected(
         f"{RETRACTED_PAGE}/v1", 1, "2023-02", None, "Retracted", False
@@ -276,39 +278,40 @@ def test_feed_announces_corrections_updates_and_retractions(versioned_html, base
 
 # -- The cite box and its files -------------------------------------------------------------
 
-#: page -> (APA text without the address, BibTeX version and note, RIS PY, DA, ET, N1)
+#: page -> (APA text without the address, BibTeX date, year, month, version and addendum,
+#: RIS Y1 and N1)
 CITED = {
     CURRENT: (
         f"{EDITORS}. (2026, December 3). The future of diplomacy with North Korea: Trading an "
         "unreachable goal for limits, safety and transparency (Version 3). Peninsula Papers.",
         ("2026-12-03", "2026", "December", "3", None),
-        ("2026", "2026/12/03/", "Version 3", None),
+        ("2026/12/03/", "Version 3"),
     ),
     f"{CURRENT}/v1": (
         f"{EDITORS}. (2020). The future of diplomacy with North Korea: Trading an "
         "unreachable goal for limits, safety and transparency (Version 1). Peninsula Papers.",
         ("2020", "2020", None, "1", None),
-        ("2020", "2020///", "Version 1", None),
+        ("2020///", "Version 1"),
     ),
     f"{CURRENT}/v2": (
         f"{EDITORS}. (2026, December 1). The future of diplomacy with North Korea: Trading an "
         "unreachable goal for limits, safety and transparency (Version 2). Peninsula Papers.",
         ("2026-12-01", "2026", "December", "2", None),
-        ("2026", "2026/12/01/", "Version 2", None),
+        ("2026/12/01/", "Version 2"),
     ),
     RETRACTED_PAGE: (
         "Chatterji, P., & Gurudatha, N. (2026, December 4). Broadened diplomacy in U.S.–North "
         "Korea relations: Pairing a larger military presence with candid engagement "
         f"({EDITORS}, Ed.; Version 2). Peninsula Papers. Retracted December 4, 2026.",
         ("2026-12-04", "2026", "December", "2", "Retracted December 4, 2026"),
-        ("2026", "2026/12/04/", "Version 2", "Retracted December 4, 2026"),
+        ("2026/12/04/", "Version 2. Retracted December 4, 2026"),
     ),
     f"{RETRACTED_PAGE}/v1": (
         "Chatterji, P., & Gurudatha, N. (2023, February). Broadened diplomacy in U.S.–North "
         "Korea relations: Pairing a larger military presence with candid engagement "
         f"({EDITORS}, Ed.; Version 1). Peninsula Papers. Retracted December 4, 2026.",
         ("2023-02", "2023", "February", "1", "Retracted December 4, 2026"),
-        ("2023", "2023/02//", "Version 1", "Retracted December 4, 2026"),
+        ("2023/02//", "Version 1. Retracted December 4, 2026"),
     ),
 }
 
@@ -333,12 +336,14 @@ def test_each_page_cites_the_version_shown(versioned_html, base, name):
     assert box.xpath('.//p[contains(@class, "cite-download")]//a/@href') == [
         f"{depth}cite/{stem}.bib",
         f"{depth}cite/{stem}.ris",
+        f"{depth}cite/{stem}.json",
     ]
     # the downloads are what the box shows
     bib_text = (versioned_html / "cite" / f"{stem}.bib").read_text(encoding="utf-8")
     ris_text = (versioned_html / "cite" / f"{stem}.ris").read_text(encoding="utf-8")
+    csl_text = (versioned_html / "cite" / f"{stem}.json").read_text(encoding="utf-8")
     shown = [words(pre) for pre in box.xpath(".//pre")]
-    assert shown == [" ".join(bib_text.split()), " ".join(ris_text.split())]
+    assert shown == [" ".join(text.split()) for text in (bib_text, ris_text, csl_text)]
 
     (entry,) = parse_string(bib_text, "bibtex").entries.values()
     assert entry.key == f"peninsula:{stem}"
@@ -346,13 +351,14 @@ def test_each_page_cites_the_version_shown(versioned_html, base, name):
     fields = entry.fields
     got = (fields["date"], fields["year"], fields.get("month"), fields["version"])
     assert got == (date, year, month, version)
-    assert fields.get("note") == note
+    # the retraction, for biblatex; classic styles read it in the note, with the address
+    assert fields.get("addendum") == note
+    assert fields["note"].endswith(f"\\url{{{url}}}")
     assert fields["url"] == url
 
     ris = parse_ris(ris_text)
     tags = dict(ris)
-    year, da, edition, n1 = ris_expected
-    assert (tags["PY"], tags["DA"], tags["ET"], tags.get("N1")) == (year, da, edition, n1)
+    assert (tags["Y1"], tags["N1"]) == ris_expected
     assert tags["UR"] == url
     assert [tag for tag, _ in ris].count("UR") == 1
 
@@ -360,7 +366,10 @@ def test_each_page_cites_the_version_shown(versioned_html, base, name):
 def test_every_version_and_only_versions_have_cite_files(versioned_html):
     files = sorted(p.name for p in (versioned_html / "cite").iterdir())
     assert files == sorted(
-        f"{stem_of(name)}.{suffix}" for name in CITED for suffix in ("bib", "ris")
+        f"{stem_of(name)}.{suffix}"
+        for name in CITED
+        # the downloads, and the page's JSON-LD and link set (peninsula.signposting)
+        for suffix in ("bib", "ris", "json", "jsonld", "linkset.json")
     )
 
 

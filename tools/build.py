@@ -56,7 +56,8 @@ publication and linked back: for that one moment, once, there is no site.
 
 An HTML build carries the PDFs that are published (``_build/latex``), never
 those of a LaTeX build that failed in the staging folder: it is told where
-they are with ``-D peninsula_pdf_dir=...`` (peninsula.pdfs).
+they are with ``-D peninsula_pdf_dir=...`` (peninsula.pdfs); likewise the EPUB
+edition (``_build/epub``), with ``-D peninsula_epub_dir=...`` (peninsula.epub).
 
 Two builds never share the staging folder at once (``make livehtml`` and a
 ``make html`` in another terminal): the second waits for the first.
@@ -95,6 +96,9 @@ OUTPUT_OF = {"latexpdf": "latex", "latexpdfja": "latex", "info": "texinfo"}
 MAKE_AFTER = {"latexpdf", "latexpdfja", "info"}
 #: what an HTML build copies from the published PDFs (peninsula.pdfs)
 PDF_DIR_SETTING = "peninsula_pdf_dir"
+#: and from the published EPUB edition (peninsula.epub), for these builders
+EPUB_DIR_SETTING = "peninsula_epub_dir"
+HTML_BUILDERS = {"html", "dirhtml", "singlehtml"}
 #: names a publication in progress gives the link it makes, until its rename
 TEMPORARY_PREFIX = ".publish-"
 
@@ -242,11 +246,17 @@ def hold_staging(builddir: Path):
 
 def sphinx_command(args: argparse.Namespace, staging: Path, options: list[str]) -> list[str]:
     command = [sys.executable, "-m", "sphinx", "-M", args.builder, str(args.srcdir), str(staging)]
-    # the PDFs a website carries are those readers already have (peninsula.pdfs);
-    # the setting changes no page, so other builders ignore it. Not resolved:
-    # _build/latex is a link that each publication of the PDFs moves
+    # the PDFs and the EPUB a website carries are those readers already have
+    # (peninsula.pdfs, peninsula.epub); the settings change no page, so other
+    # builders ignore them. Not resolved: _build/latex and _build/epub are
+    # links that each publication moves
     pdfs = os.path.abspath(args.builddir / OUTPUT_OF["latexpdf"])
-    return command + options + ["-D", f"{PDF_DIR_SETTING}={pdfs}"]
+    command += options + ["-D", f"{PDF_DIR_SETTING}={pdfs}"]
+    if args.builder in HTML_BUILDERS:
+        # only a website carries the EPUB, and a project without the EPUB
+        # edition (a PDF-only test project) is not told of a setting it lacks
+        command += ["-D", f"{EPUB_DIR_SETTING}={os.path.abspath(args.builddir / 'epub')}"]
+    return command
 
 
 def latex_environment(builder: str) -> dict[str, str] | None:

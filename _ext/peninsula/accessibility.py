@@ -16,6 +16,13 @@ section's ids on its heading instead of on the ``<section>``; every link to
 ``#id`` still lands on the section's start. furo's template faults (its two
 ``<aside>`` landmarks share a name) are fixed in ``_templates/page.html``.
 
+The translator also leaves out docutils' ``<meta name="viewport">``. docutils'
+HTML5 writer adds one to every page, and Sphinx passes it on to the theme
+(it keeps all but the first two of docutils' head tags, written when those
+were the only two: https://github.com/sphinx-doc/sphinx/issues/11699), so a
+page carried two, furo's and docutils', of which a browser uses one. furo's,
+in its ``site_meta`` block, is the page's one viewport tag.
+
 It also gives every link that leaves the site (a DOI, a publisher's page, an
 ORCID record, the licence) ``rel="noopener noreferrer"``: the page it opens
 gets no handle on ours (``window.opener``) and no address of the essay the
@@ -48,6 +55,11 @@ def is_external(uri: str) -> bool:
 
 
 class AccessibleHTMLTranslator(HTML5Translator):
+    def __init__(self, document: nodes.document, builder: Any) -> None:
+        super().__init__(document, builder)
+        # the theme writes the page's one viewport tag
+        self.meta = [tag for tag in self.meta if 'name="viewport"' not in tag]
+
     def visit_title(self, node: nodes.title) -> None:
         super().visit_title(node)
         parent = node.parent

@@ -1,24 +1,67 @@
-"""How to cite an essay: APA 7 text, BibTeX and RIS, made from its front matter.
+"""How to cite an essay: APA 7 text, BibTeX, RIS and CSL-JSON, made from its front matter.
 
 Why this exists: a reader who wants to cite an essay should not have to
 assemble the reference by hand, and every format must say the same thing.
-All three are made from the essay's record (title, subtitle, authors, date),
-who it credits (``essays.Credits``: the original's authors as authors, the
-editors as editors, the editors as group author of an unsigned original) and
-the site's address (``html_baseurl``), never kept by hand:
+All of them are made from the essay's record (title, subtitle, authors, date,
+abstract, topics), who it credits (``essays.Credits``: the original's authors
+as authors, the editors as editors, the editors as group author of an
+unsigned original) and the site's address (``html_baseurl``), never kept by
+hand:
 
 * the APA 7 text is formatted by the corpus's own APA style (``apa7``), as a
   web page of the site "Peninsula Papers", so it matches the References lists;
-* BibTeX (an ``@online`` entry, with ``year`` and ``month`` beside ``date``
-  for classic BibTeX styles) and RIS (``ELEC``) are shown for copying and are
-  written as files beside the pages for download.
+* the downloads are shown for copying and written as files beside the pages:
+  BibTeX, RIS and CSL-JSON (what citation-js and Zotero read natively).
+
+Every download is a journal article of the journal "Peninsula Papers", as the
+page's own metadata says (``peninsula.head``: Highwire's
+``citation_journal_title``, a schema.org ScholarlyArticle part of a
+Periodical): BibTeX ``@article`` with ``journal``, RIS ``TY  - JOUR``, CSL
+``article-journal`` with ``container-title``. Each carries the same facts:
+authors (a person as family and given names, a group as one name), the
+editors (one name: a group, never split), title, journal, publisher, the date
+of the version cited (year, month, day, as precise as the front matter), the
+version, the address, the language, the abstract and the topics as keywords.
+Where a format has no field for a fact, or its readers read none, it is
+said below; ``tests/test_downloads_clients.py`` reads every download with
+bibtexparser, rispy and citation-js and compares what they read with the page.
+
+* BibTeX serves biblatex, classic BibTeX styles and the programs that read
+  the file. ``date`` is biblatex's, ``year`` and ``month`` (a bare macro, so
+  that styles print the month's name) classic BibTeX's. ``language = {en}``
+  is the code citation-js and Zotero read (``langid``, biblatex's hyphenation
+  language, is a name, ``english``, which citation-js would take as the
+  language). Classic ``plain.bst`` prints no ``url`` (nor ``version`` or
+  ``addendum``) and for an ``@article`` prints only author, title, journal,
+  volume, number, pages, date and ``note``: so ``note`` carries for it the
+  version, the retraction and the address, ``\\url{...}``. biblatex prints
+  ``version``, ``url`` and ``addendum`` (the retraction) itself, and would
+  print ``note`` and ``language`` ("en") once more: the entry's ``execute``
+  field, which biblatex runs when it reads the entry and BibTeX ignores,
+  clears them for biblatex alone.
+* RIS: a journal article's editors are read by rispy (``A2``) and by
+  citation-js only in the tags of the RIS specification before 2011 (``A2``,
+  ``JF``, ``Y1``, ``N2``): citation-js reads a record holding any of the 2011
+  tags (``PY``, ``DA``, ``ET``, ``LA``...) with the 2011 table, in which a
+  journal article has no editor and no publisher. So the record uses the
+  earlier tags, which rispy, citation-js and Zotero all read: ``Y1`` the date
+  (``2023/02/14/``), ``T2`` and ``JF`` the journal (Zotero reads ``JO`` as an
+  abbreviation), ``N2`` the abstract (citation-js reads the older ``AB`` as a
+  note), ``N1`` the version and the retraction (RIS has no version tag for a
+  journal article: its ``ET`` is the date of an electronic edition). Nor has
+  the earlier table a language tag, so the RIS alone does not carry the
+  language (``LA`` would make citation-js drop the editors).
+* CSL-JSON carries everything in CSL's own variables: a group as
+  ``literal``, ``version``, ``language``, ``license`` (the licence's address).
 
 Front matter is plain text, and BibTeX values are LaTeX: every value enters
 BibTeX, and the APA style that reads it, through :func:`bibtex_text`, which
 writes each character LaTeX reads specially as a command that prints it, so
 that a reader of the file, or the cite box, gets the text as written (``90%``
-is not a comment, ``}`` does not end the field, ``--`` is not a dash). A RIS
-value is one line (:func:`ris_text`), so that no text starts a tag of its own.
+is not a comment, ``}`` does not end the field, ``--`` is not a dash); an
+address enters through :func:`bibtex_url`. A RIS value is one line
+(:func:`ris_text`), so that no text starts a tag of its own. CSL-JSON is
+written by ``json``.
 
 The essay's page gets a "How to cite this essay" section after its References;
 in the PDF it holds the APA text only. The section's content is made at write
@@ -36,14 +79,14 @@ reader is looking at, so that the reference leads back to the words cited.
   earlier one, the essay's page for the current one.
 * An essay with more than one version says which is cited: "(Version 2)"
   after the title, as the APA style prints a ``version``. In BibTeX it is
-  ``version``, which biblatex's ``@online`` driver prints and citation-js
-  reads as CSL ``version``; in RIS it is ``ET``, "Version 2": RIS has no
-  version tag, and ET (edition) is the one rispy, citation-js and Zotero's
-  RIS import read, a text that is not a number being printed as written. An
-  essay never revised is cited as before, with no version.
+  ``version``, which biblatex prints and citation-js reads as CSL
+  ``version`` (and "Version 2" in the ``note`` of classic styles); in RIS it
+  is a note, ``N1``, "Version 2", since RIS has no version tag for a journal
+  article; in CSL-JSON ``version``. An essay never revised is cited as
+  before, with no version.
 * Every version of a retracted essay says so, with the date: "Retracted
-  December 4, 2026." (BibTeX ``note``, RIS ``N1``, which every one of those
-  clients reads as a note), which the APA style prints as a sentence before
+  December 4, 2026" (BibTeX ``addendum`` and the classic ``note``, RIS
+  ``N1``, CSL ``note``), which the APA style prints as a sentence before
   the address. The APA Style Blog on retracted
   articles: a retracted article "can be used as a reference, although readers
   should be alerted to the article's retracted status"
@@ -53,18 +96,20 @@ reader is looking at, so that the reference leads back to the words cited.
   other journal article" (http://blog.apastyle.org/apastyle/journal-article/);
   the version and its date already say which text is meant.
 
-An earlier version's downloads are its own, ``cite/<slug>-v<N>.bib`` and
-``.ris`` with the key ``peninsula:<slug>-v<N>``, so that a reader can keep two
-versions in one library; the current version's stay ``cite/<slug>.bib``.
+An earlier version's downloads are its own, ``cite/<slug>-v<N>.bib``, ``.ris``
+and ``.json`` with the key ``peninsula:<slug>-v<N>``, so that a reader can keep
+two versions in one library; the current version's stay ``cite/<slug>.bib``.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from docutils import nodes
 from pybtex.database import Entry, Person
@@ -195,8 +240,10 @@ def retraction_text(retraction: Version) -> str:
 
 
 def essay_entry(record: Essay, config: Config, retraction: Version | None = None) -> Entry:
-    """The version *record* is, as a bib entry: a web page of the site, with
-    its editors unless they are its authors too (APA names a group once)."""
+    """The version *record* is, as the APA style reads it: a web page of the
+    site, with its editors unless they are its authors too (APA names a group
+    once). The downloads are journal articles (:func:`bibtex`): the APA text
+    keeps the form the README explains."""
     credited = credits(record, config)
     persons = {"author": people(credited)}
     if not credited.group:
@@ -219,36 +266,77 @@ def apa_reference(record: Essay, config: Config, retraction: Version | None = No
     return apa.format_reference(entry, str(record.modified.year))
 
 
+# -- The downloads: one journal article in every format ------------------------------
+
+
+def language(config: Config) -> str:
+    """The essays' language as a code (``en``), as the page's head gives it."""
+    return config.language or "en"
+
+
+def topics(record: Essay, config: Config) -> list[str]:
+    return [config.peninsula_topics[t] for t in record.topics]
+
+
+def notes(record: Essay, retraction: Version | None) -> list[str]:
+    """What a format without a field for them says in a note: the version
+    cited ("Version 2") and the retraction ("Retracted December 4, 2026")."""
+    said = [f"Version {record.version}"] if versioned(record) else []
+    return said + ([retraction_text(retraction)] if retraction is not None else [])
+
+
+def bibtex_url(url: str) -> str:
+    """An address as a BibTeX value and as the argument of ``\\url``: the
+    characters that would end the value or the argument (braces, a backslash,
+    spaces) percent-encoded, as a browser sends them; the rest as written,
+    which ``\\url`` prints as it is."""
+    return re.sub(r"[{}\\\s]", lambda m: quote(m[0]), url)
+
+
+def bibtex_names(persons: list[Person]) -> str:
+    # a group's name is braced: BibTeX reads it as one name, not as "family, given"
+    return " and ".join(
+        f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in persons
+    )
+
+
 def bibtex(record: Essay, config: Config, retraction: Version | None = None) -> str:
+    """The version *record* is as a BibTeX ``@article`` (see the module's
+    docstring for who reads which field)."""
     date = record.modified
     credited = credits(record, config)
-
-    def names(persons: list[Person]) -> str:
-        # a group's name is braced: BibTeX reads it as one name, not as "family, given"
-        return " and ".join(
-            f"{{{family_given(p)}}}" if apa.is_group(p) else family_given(p) for p in persons
-        )
-
-    entry = essay_entry(record, config, retraction)
-    # every value is BibTeX text already: the entry's, and the others through bibtex_text
-    fields = [("author", names(people(credited))), ("editor", names(editors(credited)))]
-    fields += [
-        ("title", entry.fields["title"]),
+    url = bibtex_url(page_url(config, record.docname))
+    # every value is BibTeX text: names and the title already, the others
+    # through bibtex_text (or bibtex_url)
+    fields = [
+        ("author", bibtex_names(people(credited))),
+        ("editor", bibtex_names(editors(credited))),
+        ("title", bibtex_text(full_title(record), braces=True)),
+        ("journal", bibtex_text(config.project)),
         ("date", date.iso),
         ("year", str(date.year)),
     ]
     if date.month is not None:
         fields.append(("month", MONTH_MACROS[date.month - 1]))
-    fields += [(name, entry.fields[name]) for name in ("version", "note") if name in entry.fields]
+    if versioned(record):
+        fields.append(("version", str(record.version)))
+    fields += [("publisher", bibtex_text(config.project)), ("url", url)]
+    # classic styles print none of version, url and addendum: the note says them
+    classic = [bibtex_text(text) for text in notes(record, retraction)] + [f"\\url{{{url}}}"]
+    fields.append(("note", ". ".join(classic)))
+    if retraction is not None:
+        fields.append(("addendum", bibtex_text(retraction_text(retraction))))
     fields += [
-        ("organization", entry.fields["organization"]),
-        ("url", entry.fields["url"]),
+        ("language", bibtex_text(language(config))),
         ("langid", "english"),
-        ("keywords", bibtex_text(", ".join(config.peninsula_topics[t] for t in record.topics))),
+        ("keywords", bibtex_text(", ".join(topics(record, config)))),
         ("abstract", bibtex_text(record.abstract)),
+        # biblatex prints version, url and addendum: not the note again, nor
+        # the language code beside its own hyphenation language (langid)
+        ("execute", r"\clearfield{note}\clearlist{language}"),
     ]
     width = max(len(name) for name, _ in fields)
-    lines = [f"@online{{{bib_key(record)},"]
+    lines = [f"@article{{{bib_key(record)},"]
     for name, value in fields:
         # a month is a bare macro, so that styles print the month's name
         shown = value if name == "month" else f"{{{value}}}"
@@ -258,31 +346,31 @@ def bibtex(record: Essay, config: Config, retraction: Version | None = None) -> 
 
 
 def ris(record: Essay, config: Config, retraction: Version | None = None) -> str:
+    """The version *record* is as a RIS ``JOUR`` record, in the tags every
+    reader of it knows (see the module's docstring)."""
     date = record.modified
-    # RIS's DA is YYYY/MM/DD/, its parts left empty where the date has none
+    # RIS's Y1 is YYYY/MM/DD/, its parts left empty where the date has none
     month = "" if date.month is None else f"{date.month:02d}"
     day = "" if date.day is None else f"{date.day:02d}"
     credited = credits(record, config)
-    lines = [("TY", "ELEC")]
+    lines = [("TY", "JOUR"), ("ID", bib_key(record))]
     lines += [("AU", ris_name(p)) for p in people(credited)]
-    lines += [("ED", ris_name(p)) for p in editors(credited)]
+    lines += [("A2", ris_name(p)) for p in editors(credited)]
     lines += [
         ("TI", full_title(record, braces=False)),
-        ("PY", str(date.year)),
-        ("DA", f"{date.year}/{month}/{day}/"),
-    ]
-    if versioned(record):
-        lines.append(("ET", f"Version {record.version}"))
-    if retraction is not None:
-        lines.append(("N1", retraction_text(retraction)))
-    lines += [
         ("T2", config.project),
+        ("JF", config.project),
+        ("Y1", f"{date.year}/{month}/{day}/"),
+    ]
+    said = notes(record, retraction)
+    if said:  # one note: citation-js makes a list of several, which CSL does not take
+        lines.append(("N1", ". ".join(said)))
+    lines += [
         ("PB", config.project),
         ("UR", page_url(config, record.docname)),
-        ("AB", record.abstract),
-        ("LA", "en"),
+        ("N2", record.abstract),
     ]
-    lines += [("KW", config.peninsula_topics[t]) for t in record.topics]
+    lines += [("KW", topic) for topic in topics(record, config)]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {ris_text(value)}\n" for tag, value in lines)
 
@@ -290,6 +378,69 @@ def ris(record: Essay, config: Config, retraction: Version | None = None) -> str
 def ris_name(person: Person) -> str:
     """``Chatterji, Pronoy`` as text: RIS is not LaTeX."""
     return apa.plain(apa.decode(family_given(person)))
+
+
+def csl_name(person: Person) -> dict[str, str]:
+    """A name as CSL-JSON gives it: a group as one ``literal`` name, a person's
+    family and given names as BibTeX splits them (:func:`person`)."""
+
+    def text(parts: list[str]) -> str:
+        return apa.plain(apa.decode(" ".join(parts)))
+
+    if apa.is_group(person):
+        return {"literal": text([person.last_names[0][1:-1]])}
+    name = {"family": text(person.prelast_names + person.last_names)}
+    given = text(person.first_names + person.middle_names)
+    if given:
+        name["given"] = given
+    if person.lineage_names:
+        name["suffix"] = text(person.lineage_names)
+    return name
+
+
+def csl(record: Essay, config: Config, retraction: Version | None = None) -> dict[str, Any]:
+    """The version *record* is as a CSL-JSON item, an ``article-journal``."""
+    date = record.modified
+    credited = credits(record, config)
+    item: dict[str, Any] = {
+        "id": bib_key(record),
+        "type": "article-journal",
+        "title": full_title(record, braces=False),
+        "container-title": config.project,
+        "publisher": config.project,
+        "author": [csl_name(p) for p in people(credited)],
+        "editor": [csl_name(p) for p in editors(credited)],
+        "issued": {"date-parts": [[p for p in (date.year, date.month, date.day) if p is not None]]},
+    }
+    if versioned(record):
+        item["version"] = str(record.version)
+    if retraction is not None:
+        item["note"] = retraction_text(retraction)
+    item |= {
+        "URL": page_url(config, record.docname),
+        "language": language(config),
+        "abstract": record.abstract,
+        "keyword": ", ".join(topics(record, config)),
+        "license": config.peninsula_licenses[record.license][1],
+    }
+    return item
+
+
+def csl_json(record: Essay, config: Config, retraction: Version | None = None) -> str:
+    """The CSL-JSON file: a list of the one item, as citation-js and Zotero
+    read it; one variable a line, each value written by ``json``."""
+    item = csl(record, config, retraction)
+    lines = [f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in item.items()]
+    return "[\n  {\n" + ",\n".join(lines) + "\n  }\n]\n"
+
+
+#: each download: its label in the cite box, the language it is highlighted
+#: in, its file's suffix, and how it is written
+DOWNLOADS = (
+    ("BibTeX", "bibtex", "bib", bibtex),
+    ("RIS", "text", "ris", ris),
+    ("CSL-JSON", "json", "json", csl_json),
+)
 
 
 def add_cite_section(app: Sphinx, doctree: nodes.document) -> None:
@@ -340,12 +491,10 @@ class FillCiteBoxes(SphinxPostTransform):
             classes=["cite-apa-box"],
         )
         here = posixpath.dirname(self.env.docname)
-        for label, text, language, suffix in (
-            ("BibTeX", bibtex(record, self.config, retraction), "bibtex", "bib"),
-            ("RIS", ris(record, self.config, retraction), "text", "ris"),
-        ):
+        for label, highlight, suffix, write in DOWNLOADS:
+            text = write(record, self.config, retraction)
             box += nodes.rubric("", label)
-            block = nodes.literal_block(text, text, language=language, classes=["cite-copy"])
+            block = nodes.literal_block(text, text, language=highlight, classes=["cite-copy"])
             block["highlight_args"] = {}
             box += block
             name = f"{file_stem(record)}.{suffix}"
@@ -366,27 +515,28 @@ class FillCiteBoxes(SphinxPostTransform):
 
 
 def write_cite_files(app: Sphinx, pagename: str, *args: Any) -> None:
-    """The BibTeX and RIS files of an essay or earlier version, written with its page."""
+    """The downloads of an essay or earlier version, written with its page."""
     record, retraction = citing(app.env, pagename)
     if record is None:
         return
     folder = Path(app.outdir) / CITE_DIR
     folder.mkdir(exist_ok=True)
     stem = file_stem(record)
-    (folder / f"{stem}.bib").write_text(bibtex(record, app.config, retraction), encoding="utf-8")
-    (folder / f"{stem}.ris").write_text(ris(record, app.config, retraction), encoding="utf-8")
+    for _label, _highlight, suffix, write in DOWNLOADS:
+        text = write(record, app.config, retraction)
+        (folder / f"{stem}.{suffix}").write_text(text, encoding="utf-8")
 
 
 def remove_cite_files(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """The BibTeX and RIS files of an essay or version that no longer exists,
+    """The downloads of an essay or version that no longer exists,
     which an incremental build would otherwise keep publishing; its record is
     still there, since Sphinx forgets a removed document after this event."""
     domain = essays_domain(env)
     for docname in removed:
         if record := domain.record(docname):
-            for suffix in ("bib", "ris"):
+            for _label, _highlight, suffix, _write in DOWNLOADS:
                 (Path(app.outdir) / CITE_DIR / f"{file_stem(record)}.{suffix}").unlink(
                     missing_ok=True
                 )
@@ -403,7 +553,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", remove_cite_files)
     return {
         "version": "1.0",
-        "env_version": 1,
+        # 2: the downloads are journal articles, with a CSL-JSON file beside them
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -626,7 +626,9 @@ class FillEssayLists(SphinxPostTransform):
                     "",
                     f"{byline_text(record)} · {record.date.long()} · "
                     f"{domain.reading_minutes.get(record.docname, 1)} min read",
-                    classes=["essay-byline"],
+                    # not "…byline…": Zotero takes any element whose class holds
+                    # that word for the page's byline, and a list is not by them
+                    classes=["essay-card-credit"],
                 )
                 card += nodes.paragraph("", record.abstract, classes=["essay-card-abstract"])
                 box += card

@@ -8,17 +8,40 @@ essay's record and the works its page cites, never written by hand:
 * Highwire: ``citation_title``, one ``citation_author`` per author (with
   institution and ORCID iD when given; the editors as a group for an unsigned
   original, see ``essays.Credits``), ``citation_editor``, ``citation_publication_date``,
-  ``citation_journal_title``, ``citation_pdf_url``, ``citation_abstract``,
-  and one ``citation_reference`` per cited work;
-* JSON-LD: a schema.org ``ScholarlyArticle`` with headline, authors, editors, date,
-  abstract, the cited works, the work it is an edition of, and the collection
-  it is part of;
+  ``citation_journal_title``, ``citation_pdf_url`` (when the build publishes
+  the PDF, ``pdfs.pdf_published``), ``citation_abstract``, and one
+  ``citation_reference`` per cited work;
+* JSON-LD: a schema.org ``ScholarlyArticle`` with headline, authors (each with
+  their page on the site and ORCID iD), editors, date, abstract, the cited
+  works, the work it is an edition of, the collection it is part of, the PDF
+  when published, and an image: the essay's picture, or its title card
+  (``peninsula.titlecard``). The same object is a file,
+  ``cite/<slug>.jsonld``, which the page's Signposting links
+  (``peninsula.signposting``);
 * OpenGraph and a Twitter card on every page (``add_opengraph_tags``): title,
   type (``article`` for an essay), address, site name, description (an
   essay's abstract, another page's opening prose) and an essay's picture; an
   essay adds the ``article:*`` tags. They were sphinxext-opengraph's, which
   imports matplotlib for its social cards whether they are on or not: about
   half a second on every build, a no-op rebuild included, for five tags.
+
+Names and dates as Zotero and Google Scholar read them. Zotero's Embedded
+Metadata translator takes the creators from ``citation_author`` and
+``citation_editor`` alone when there are any (Dublin Core, OpenGraph and
+JSON-LD are not read for names then), and splits each name with
+``ZU.cleanAuthor``: at its last space, so "Editors of Peninsula Papers"
+became the person "Editors of Peninsula, Papers"; or, when the name holds a
+comma, into "family, given". Scholar's guidelines accept a name "either as
+"Smith, John" or as "John Smith"". So a person's name is given as written,
+and a group's in the first form with no given name, ``Editors of Peninsula
+Papers,``: every reader of that form takes all of it as the family name, and
+Zotero keeps it as one name (``{"name": ...}`` in its API, a single-field
+creator). A COinS span would name a group with ``rft.aucorp``, but Zotero
+ranks the COinS translator above Embedded Metadata, and an item from COinS
+has no editors, abstract or PDF. Scholar asks for a publication date "in the
+"2010/5/12" format if available; or a year alone otherwise": ``2023/02/05``
+or ``2023``, never ``2023/02``; the date is the version's, as the cite box,
+BibTeX, RIS and CSL-JSON give it.
 
 Versions of record (``peninsula.versions``): the current version of a revised
 essay says which version it is and when it last changed (JSON-LD ``version``
@@ -48,7 +71,10 @@ what a search engine should list for the essay:
   (Jacsó, "Google Scholar revisited", Online Information Review 32(1), 2008).
   The essay's one record is its current page, whose tags lead to the current
   text; a reader who cites an earlier version finds it through the History,
-  and its cite box gives its own address.
+  and its cite box gives its own address. Its authors are named by
+  ``DC.creator`` alone (in the forms above), which Zotero reads before
+  ``article:author`` (whose group name it would split); with no title tag,
+  that is no record for Scholar.
 """
 
 from __future__ import annotations
@@ -56,6 +82,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -63,15 +90,17 @@ from pybtex.database import Entry
 
 from . import apa
 from .citations import bib_entries, citations_domain
-from .cite import full_title
+from .cite import CITE_DIR, file_stem, full_title
 from .dates import Date
-from .essays import Essay, ancestors, credits, essays_domain
-from .pdfs import essay_pdf
-from .site import base_url, is_site_builder, page_url
+from .essays import AUTHOR_PAGE, Essay, ancestors, credits, essays_domain
+from .pdfs import essay_pdf, pdf_published
+from .site import base_url, is_site_builder, page_url, write_if_changed
+from .titlecard import HEIGHT, WIDTH, card_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 #: schema.org types of the bib entry types the corpus uses
 SCHEMA_TYPES = {
@@ -96,8 +125,24 @@ SUPERSEDED, RETRACTED = "Obsolete", "Retracted"
 
 
 def highwire_date(date: Date) -> str:
-    """``2023/02/05``, ``2023/02`` or ``2023``: the form Google Scholar asks for."""
-    return date.iso.replace("-", "/")
+    """``2023/02/05`` for a date with its day, else the year alone, ``2023``:
+    the forms Google Scholar asks for (a month, ``2023/02``, is neither)."""
+    assert date.year is not None
+    if date.day is None:
+        return f"{date.year:04d}"
+    return f"{date.year:04d}/{date.month:02d}/{date.day:02d}"
+
+
+def highwire_name(name: str, group: bool) -> str:
+    """A name as ``citation_author`` and ``citation_editor`` give it: a
+    person's as written, a group's as a family name alone, ``Editors of
+    Peninsula Papers,``, which no reader splits into given and family names."""
+    return f"{name}," if group else name
+
+
+def jsonld_path(record: Essay) -> str:
+    """The site-relative path of the page's JSON-LD as a file: ``cite/<slug>.jsonld``."""
+    return f"{CITE_DIR}/{file_stem(record)}.jsonld"
 
 
 def _meta(name: str, content: str) -> str:
@@ -135,25 +180,27 @@ def highwire_reference(entry: Entry) -> str:
     return "; ".join(f"{k}={v.replace(';', ',')}" for k, v in pairs)
 
 
-def highwire_tags(record: Essay, config: Config, cited: list[Entry]) -> list[str]:
+def highwire_tags(record: Essay, config: Config, cited: list[Entry], pdf: bool) -> list[str]:
+    """The Highwire tags of the current version; *pdf*: its PDF is published."""
     tags = [_meta("citation_title", full_title(record, braces=False))]
     credited = credits(record, config)
     for author in credited.authors:
-        tags.append(_meta("citation_author", author.name))
+        tags.append(_meta("citation_author", highwire_name(author.name, credited.group)))
         if author.affiliation:
             tags.append(_meta("citation_author_institution", author.affiliation))
         if author.orcid:
             tags.append(_meta("citation_author_orcid", f"https://orcid.org/{author.orcid}"))
-    tags.append(_meta("citation_editor", credited.editors))
+    tags.append(_meta("citation_editor", highwire_name(credited.editors, group=True)))
     tags += [
-        _meta("citation_publication_date", highwire_date(record.date)),
+        _meta("citation_publication_date", highwire_date(record.modified)),
         _meta("citation_journal_title", config.project),
         _meta("citation_publisher", config.project),
         _meta("citation_language", config.language or "en"),
         _meta("citation_abstract", record.abstract),
         _meta("citation_abstract_html_url", page_url(config, record.docname)),
-        _meta("citation_pdf_url", base_url(config) + essay_pdf(record.docname)),
     ]
+    if pdf:
+        tags.append(_meta("citation_pdf_url", base_url(config) + essay_pdf(record.docname)))
     tags += [_meta("citation_keywords", config.peninsula_topics[topic]) for topic in record.topics]
     tags += [_meta("citation_reference", highwire_reference(entry)) for entry in cited]
     return tags
@@ -185,6 +232,12 @@ def schema_work(entry: Entry) -> dict[str, Any]:
     return work
 
 
+def author_url(env: BuildEnvironment, config: Config, slug: str) -> str:
+    """The address of an author's page on the site, or "" if there is none."""
+    docname = AUTHOR_PAGE.format(slug=slug)
+    return page_url(config, docname) if docname in env.found_docs else ""
+
+
 def json_ld(
     record: Essay,
     config: Config,
@@ -193,9 +246,12 @@ def json_ld(
     image_url: str = "",
     minutes: int = 1,
     retracted: bool = False,
+    pdf: bool = False,
+    author_urls: dict[str, str] | None = None,
 ) -> dict:
     """The page's ScholarlyArticle: the version *record* is, which the current
-    essay, *retracted* or not, may have superseded."""
+    essay, *retracted* or not, may have superseded. *pdf*: the essay's PDF is
+    published; *author_urls*: each author's page, by name."""
     url = page_url(config, record.docname)
     site = {"@type": "Periodical", "name": config.project, "url": base_url(config)}
     article: dict[str, Any] = {
@@ -223,7 +279,7 @@ def json_ld(
         article["creativeWorkStatus"] = RETRACTED
     elif record.frozen:
         article["creativeWorkStatus"] = SUPERSEDED
-    if not record.frozen:  # an earlier version is a web page only
+    if pdf and not record.frozen:  # an earlier version is a web page only
         article["encoding"] = {
             "@type": "MediaObject",
             "encodingFormat": "application/pdf",
@@ -239,6 +295,8 @@ def json_ld(
             article["author"].append(editors)
             continue
         person: dict[str, Any] = {"@type": "Person", "name": author.name}
+        if (author_urls or {}).get(author.name):
+            person["url"] = (author_urls or {})[author.name]
         if author.affiliation:
             person["affiliation"] = {"@type": "Organization", "name": author.affiliation}
         if author.orcid:
@@ -254,6 +312,14 @@ def json_ld(
             "contentUrl": image_url,
             "description": record.image.alt,
             "creditText": record.image.credit,
+        }
+    else:  # the essay's title page as a picture
+        article["image"] = {
+            "@type": "ImageObject",
+            "contentUrl": card_url(config, record),
+            "encodingFormat": "image/svg+xml",
+            "width": WIDTH,
+            "height": HEIGHT,
         }
     return article
 
@@ -301,34 +367,50 @@ def add_head_tags(
     cited = [entries[key] for key in domain.cited.get(pagename, []) if key in entries]
     source = entries.get(record.source) if record.source else None
     image_url = picture_url(app, record)
+    pdf = pdf_published(app.env, essay_pdf(record.docname))
     tags = [_meta("description", record.abstract)]
     if record.frozen:
         # the theme writes <link rel="canonical"> from pageurl
         context["pageurl"] = canonical_url(app.config, record)
         tags.append(_meta("robots", "noindex"))
+        # who wrote it, for Zotero, which otherwise splits a group's name taken
+        # from article:author; alone, with no title, no record for Scholar
+        credited = credits(record, app.config)
+        names = [highwire_name(a.name, credited.group) for a in credited.authors]
+        tags += [_meta("DC.creator", name) for name in names]
     else:
-        tags += highwire_tags(record, app.config, cited)
+        tags += highwire_tags(record, app.config, cited, pdf)
     tags += [_property("article:published_time", record.date.iso)]
     if record.history:
         tags.append(_property("article:modified_time", record.modified.iso))
     tags += [_property("article:author", name) for name in credits(record, app.config).names]
     tags += [_property("article:tag", app.config.peninsula_topics[t]) for t in record.topics]
-    tags.append(
-        '<script type="application/ld+json">\n'
-        + script_json(
-            json_ld(
-                record,
-                app.config,
-                cited,
-                source,
-                image_url,
-                minutes,
-                retracted,
-            )
-        )
-        + "\n</script>"
-    )
+    urls = {a.name: author_url(app.env, app.config, a.slug) for a in record.authors}
+    data = json_ld(record, app.config, cited, source, image_url, minutes, retracted, pdf, urls)
+    tags.append('<script type="application/ld+json">\n' + script_json(data) + "\n</script>")
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
+    if is_site_builder(app):
+        write_json_ld(Path(app.outdir) / jsonld_path(record), data)
+
+
+def write_json_ld(path: Path, data: dict) -> None:
+    """The page's JSON-LD as a file, for machines that read metadata without
+    the page (Signposting's ``describedby``)."""
+    path.parent.mkdir(exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_if_changed(path, text.encode())
+
+
+def remove_json_ld(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """The JSON-LD file of an essay or version that no longer exists."""
+    if is_site_builder(app):
+        domain = essays_domain(env)
+        for docname in removed:
+            if record := domain.record(docname):
+                (Path(app.outdir) / jsonld_path(record)).unlink(missing_ok=True)
+    return []
 
 
 # -- OpenGraph and Twitter cards, for every page ------------------------------------
@@ -401,8 +483,11 @@ def add_opengraph_tags(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.cite")
+    app.setup_extension("peninsula.titlecard")
+    app.setup_extension("peninsula.signposting")
     app.connect("html-page-context", add_head_tags, priority=400)
     app.connect("html-page-context", add_opengraph_tags, priority=410)
+    app.connect("env-get-outdated", remove_json_ld)
     return {
         "version": "1.0",
         "env_version": 1,

@@ -104,7 +104,7 @@ PAGE_DIRECTIVES = ESSAY_DIRECTIVES | {
 ESSAY_ROLES = frozenset(
     {"cite:p", "cite:t", "ref", "term", "doc", "numref", "download", "abbr", "sub", "sup"}
 )
-PAGE_ROLES = ESSAY_ROLES | {"pdf-edition"}
+PAGE_ROLES = ESSAY_ROLES | {"pdf-edition", "epub-edition"}
 #: ids the site gives to what it adds to a page (the cite box, the essay's
 #: picture, its History, an earlier version's banner, a retraction's notice,
 #: furo's search box), and the beginnings of those it numbers (a

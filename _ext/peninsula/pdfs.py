@@ -29,7 +29,13 @@ so that no page of it can be read, printed or passed on as endorsed.
 On the site, each essay's header links its PDF, ``{pdf-edition}`text``` links
 the PDF edition, and the HTML build copies the PDFs from the LaTeX build
 beside it (``_build/latex`` for ``_build/html``) into ``pdf/``; ``make site``
-builds both in that order.
+builds both in that order. A page links only a PDF that its build publishes:
+``make html`` before any ``make latexpdf`` links none, and says how to add
+them. Which PDFs are published is decided once, before the pages are written
+(``note_published_pdfs``), and every link, head tag and signpost asks
+:func:`pdf_published`; the pages whose PDF appeared or went away since the
+last build are written again, so an incremental build links exactly what it
+copies.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import copyfile, relative_uri
 from sphinx.util.texescape import escape
 
+from .dates import Date
 from .essays import Essay, ancestors, byline_text, credits, doc_slug, essays_domain
 from .frontmatter import name_separators
 from .history import HISTORY_ID, version_line
@@ -57,6 +64,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +79,12 @@ THIS_VERSION = " (this version)"
 def essay_pdf(docname: str) -> str:
     """The site-relative path of an essay's PDF: ``pdf/<slug>.pdf``."""
     return f"{PDF_DIR}/{doc_slug(docname)}.pdf"
+
+
+def pdf_published(env: BuildEnvironment, path: str) -> bool:
+    """Whether this build publishes the PDF at the site-relative *path*
+    (:func:`essay_pdf`, :func:`corpus_pdf`), so that a page may link it."""
+    return path in getattr(env, "peninsula_pdfs", frozenset())
 
 
 def corpus_pdf(config: Config) -> str:
@@ -119,7 +133,38 @@ def add_essay_documents(app: Sphinx, builder: Builder) -> None:
         # run makeindex and then xelatex once more whenever an entry moved to
         # another page, for an index that no PDF prints
         context["makeindex"] = ""
+    if essays:
+        set_edition_title(context, list(essays.values()), config)
     builder.peninsula_defaults = {key: context[key] for key in ESSAY_CONTEXT}  # type: ignore[attr-defined]
+
+
+def pdf_info(subject: str, keywords: Iterable[str], engine: str) -> str:
+    """``\\peninsulapdfinfo{subject}{keywords}`` (peninsula.sty): the PDF's
+    Subject and Keywords fields, each text through LaTeX's one escape."""
+    return r"\peninsulapdfinfo{%s}{%s}" % (
+        escape(" ".join(subject.split()), engine),
+        escape(", ".join(keywords), engine),
+    )
+
+
+def edition_date(records: list[Essay]) -> Date:
+    """The date of what the edition holds: the newest of its essays' dates,
+    each the date of the version printed (a correction's, a retraction's).
+    Its title page says this, not the day it was built, so that two builds
+    of the same essays print the same date."""
+    return max(record.modified for record in records)
+
+
+def set_edition_title(context: dict[str, Any], records: list[Essay], config: Config) -> None:
+    """The edition's title page and PDF fields: dated by its content, its
+    Subject the collection's description (``peninsula_feed_subtitle``), its
+    Keywords the topics of its essays."""
+    engine = config.latex_engine
+    context["date"] = escape(edition_date(records).long(), engine)
+    held = {topic for record in records for topic in record.topics}
+    topics = [name for key, name in config.peninsula_topics.items() if key in held]
+    subject = getattr(config, "peninsula_feed_subtitle", "")
+    context["maketitle"] = pdf_info(subject, topics, engine) + context["maketitle"]
 
 
 def version_text(record: Essay) -> str:
@@ -162,7 +207,9 @@ def set_title_block(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         escape(version_text(record), engine),
         escape(first, engine),
     )
-    context["maketitle"] = r"\peninsulaessaytitle{%s}{%s}{%s}{%s}" % (
+    topics = [app.config.peninsula_topics[topic] for topic in record.topics]
+    context["maketitle"] = pdf_info(record.abstract, topics, engine)
+    context["maketitle"] += r"\peninsulaessaytitle{%s}{%s}{%s}{%s}" % (
         escape(app.config.project, engine),
         escape(record.subtitle, engine),
         escape(byline_text(record), engine),
@@ -362,58 +409,131 @@ def pdf_edition_role(
 
 
 def make_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Links on the website; elsewhere (the PDFs themselves) they have no use."""
+    """Links on the website to the PDFs it publishes; a PDF not built yet is
+    not linked (its essay's header has no PDF button, ``{pdf-edition}`` is
+    text), and elsewhere (the PDFs themselves) the links have no use."""
     on_site = is_site_builder(app)
     here = app.builder.get_target_uri(docname) if on_site else ""
     for node in list(doctree.findall(essay_pdf_link)):
-        if not on_site:
+        path = essay_pdf(node["docname"])
+        if not on_site or not pdf_published(app.env, path):
             node.parent.remove(node)
             continue
         link = nodes.reference(
             "",
             "PDF",
-            refuri=relative_uri(here, essay_pdf(node["docname"])),
+            refuri=relative_uri(here, path),
             reftitle="This essay as a PDF",
         )
         node.replace_self(nodes.paragraph("", "", link, classes=["essay-pdf"]))
     for node in list(doctree.findall(pdf_edition)):
         text = node.astext()
-        if on_site:
+        if on_site and pdf_published(app.env, corpus_pdf(app.config)):
             uri = relative_uri(here, corpus_pdf(app.config))
             node.replace_self(nodes.reference(node.rawsource, text, refuri=uri))
         else:
             node.replace_self(nodes.Text(text))
 
 
+def pdf_source(app: Sphinx) -> Path:
+    """Where the website takes its PDFs from: the published ones (tools/build.py
+    names them, since it builds the HTML in a staging folder); by default, the
+    LaTeX build beside this one."""
+    return Path(app.config.peninsula_pdf_dir or Path(app.outdir).parent / "latex")
+
+
+def wanted_pdfs(app: Sphinx) -> dict[str, str | None]:
+    """Every PDF the site would carry, by site-relative path: the edition's
+    (with no page), then each essay's (with its page)."""
+    essays = essays_domain(app.env).essays
+    return {corpus_pdf(app.config): None} | {essay_pdf(doc): doc for doc in sorted(essays)}
+
+
+def _edition_pages(env: BuildEnvironment) -> set[str]:
+    """The pages that link the PDF edition (``{pdf-edition}``)."""
+    if not hasattr(env, "peninsula_pdf_edition_pages"):
+        env.peninsula_pdf_edition_pages = set()  # type: ignore[attr-defined]
+    return env.peninsula_pdf_edition_pages  # type: ignore[attr-defined]
+
+
+def note_edition_links(app: Sphinx, doctree: nodes.document) -> None:
+    if any(True for _ in doctree.findall(pdf_edition)):
+        _edition_pages(app.env).add(app.env.docname)
+
+
+def purge_edition_links(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _edition_pages(env).discard(docname)
+
+
+def merge_edition_links(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    _edition_pages(env).update(_edition_pages(other) & docnames)
+
+
+def note_published_pdfs(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Decide which PDFs this build publishes: those built in
+    :func:`pdf_source`. The pages whose PDF appeared or went away since the
+    last build are written again (an essay's, for its header, head tags and
+    signposts; a page linking the edition, for that link)."""
+    if not is_site_builder(app):
+        return []
+    latex = pdf_source(app)
+    now = frozenset(
+        path for path in wanted_pdfs(app) if (latex / PurePosixPath(path).name).is_file()
+    )
+    before = getattr(env, "peninsula_pdfs", None)
+    env.peninsula_pdfs = now  # type: ignore[attr-defined]
+    if before is None or before == now:
+        return []
+    changed = before ^ now
+    pages = {doc for path, doc in wanted_pdfs(app).items() if doc and path in changed}
+    if corpus_pdf(app.config) in changed:
+        pages |= _edition_pages(env)
+    return sorted(pages & env.found_docs)
+
+
 def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
-    """Publish the PDFs of the LaTeX build beside this one under ``pdf/``."""
+    """Publish the PDFs that the pages link under ``pdf/``, and no other; say
+    which are missing and how to build them."""
     if exception is not None or not is_site_builder(app):
         return
-    # the published PDFs (tools/build.py names them, since it builds the HTML
-    # in a staging folder); by default, the LaTeX build beside this one
-    latex = Path(app.config.peninsula_pdf_dir or Path(app.outdir).parent / "latex")
-    essays = essays_domain(app.env).essays
-    wanted = {corpus_pdf(app.config): None} | {essay_pdf(doc): doc for doc in sorted(essays)}
+    latex = pdf_source(app)
+    wanted = wanted_pdfs(app)
+    folder = Path(app.outdir) / PDF_DIR
     missing, stale = [], []
     for path, docname in wanted.items():
         built = latex / PurePosixPath(path).name
-        if not built.is_file():
+        if not pdf_published(app.env, path):
             missing.append(built.name)
+            continue
+        if not built.is_file():
+            logger.warning(
+                "PDFs: %s was removed from %s during the build, and its pages link it: build again",
+                built.name,
+                latex,
+                type="pdfs",
+                subtype="vanished",
+            )
             continue
         if docname and built.stat().st_mtime < Path(app.env.doc2path(docname)).stat().st_mtime:
             stale.append(built.name)
-        target = Path(app.outdir) / path
-        target.parent.mkdir(exist_ok=True)
-        copyfile(built, target, force=True)
+        folder.mkdir(exist_ok=True)
+        copyfile(built, folder / built.name, force=True)
+    if folder.is_dir():
+        # a PDF of an earlier build that no page links any more
+        for old in folder.glob("*.pdf"):
+            if not pdf_published(app.env, f"{PDF_DIR}/{old.name}"):
+                old.unlink()
     if len(missing) == len(wanted):
         logger.info(
-            "PDFs: none built yet in %s; the site's PDF links need `make site` "
-            "(or `make latexpdf`, then `make html`)",
+            "PDFs: none built yet in %s, so no page links one; to publish them, "
+            "run `make site` (or `make latexpdf`, then `make html`)",
             latex,
         )
     elif missing:
         logger.info(
-            "PDFs: %s not built yet in %s; run `make site` to publish them",
+            "PDFs: %s not built yet in %s, so no page links them; run `make site` to publish them",
             ", ".join(missing),
             latex,
         )
@@ -433,10 +553,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("pdf-edition", pdf_edition_role)
     # after peninsula.essays has made the header (350)
     app.connect("doctree-read", add_pdf_link, priority=360)
+    app.connect("doctree-read", note_edition_links)
+    app.connect("env-purge-doc", purge_edition_links)
+    app.connect("env-merge-info", merge_edition_links)
+    app.connect("env-get-updated", note_published_pdfs)
     app.connect("write-started", add_essay_documents)
     app.connect("doctree-resolved", set_title_block)
     app.connect("doctree-resolved", print_versions)
     app.connect("doctree-resolved", make_pdf_links)
     app.connect("build-finished", copy_pdfs)
     app.add_post_transform(LinkPagesOutsideThePdf)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        # the pages that link the edition are noted while reading
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -17,7 +17,13 @@ What this module adds:
 * each result page carries its search record as ``<meta>`` tags in its head,
   which Pagefind reads: the filters ``author``, ``topic`` and ``year``, the
   metadata ``byline``, ``date`` and ``kind``, and the sort key ``date``, all from
-  the essay's record (peninsula.essays), the one source of these facts;
+  the essay's record (peninsula.essays), the one source of these facts. Each
+  tag is named (``<meta name="search-topic" content="China"
+  data-pagefind-filter="topic[content]">``): HTML allows a ``<meta>`` with
+  ``content`` only with a ``name``, ``property``, ``itemprop`` or
+  ``http-equiv``, and Pagefind takes the value from the attribute the
+  ``[content]`` names, whatever else the tag carries (its own example is an
+  OpenGraph tag, https://pagefind.app/docs/filtering/);
 * when the HTML build finishes, Pagefind indexes the result pages as written and
   the new index replaces ``pagefind/`` in the output only once it is complete.
   It is made again whenever a result page was written, so an edited essay is
@@ -82,6 +88,9 @@ EXCLUDE = [
     ".cited-in",
     ".backlinks",
 ]
+#: the ``name`` of the ``<meta>`` tags of a page's search record, before the
+#: filter's or metadata's own name (``search-author``, ``search-kind``)
+META_PREFIX = "search-"
 #: kinds of result, as the results list names them
 ESSAY, REFERENCE = "Essay", "Reference"
 #: bump when what is indexed changes, so that the next build indexes again
@@ -109,10 +118,16 @@ def search_record(record: Essay | None, config: Config) -> list[tuple[str, str, 
     return tags
 
 
+def meta_name(name: str) -> str:
+    """The ``name`` of the ``<meta>`` tag carrying a filter or metadata value."""
+    return f"{META_PREFIX}{name}"
+
+
 def meta_tags(record: list[tuple[str, str, str]]) -> str:
-    """The record as ``<meta>`` tags with Pagefind's ``data-pagefind-*`` attributes."""
+    """The record as named ``<meta>`` tags with Pagefind's ``data-pagefind-*`` attributes."""
     return "\n" + "".join(
-        f'<meta data-pagefind-{what}="{name}[content]" content="{html.escape(value)}" />\n'
+        f'<meta name="{meta_name(name)}" content="{html.escape(value)}" '
+        f'data-pagefind-{what}="{name}[content]" />\n'
         for what, name, value in record
     )
 

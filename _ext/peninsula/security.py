@@ -18,6 +18,8 @@ Where it is said:
   Pages set response headers, with the same policy plus what only a header can
   carry (``frame-ancestors``: a page of ours may not be framed by another site).
   Browsers warn about ``frame-ancestors`` in a meta tag, so it is left out there.
+  Other extensions add rules of their own to the file through the event
+  ``peninsula-header-rules`` (peninsula.signposting: each essay page's links).
 
 What the policy allows, and why:
 
@@ -84,21 +86,25 @@ def add_policy(
     context["metatags"] = meta_tag() + "\n" + context.get("metatags", "")
 
 
-def headers_file() -> str:
-    """The ``_headers`` file: every path of the site gets the policy."""
+def headers_file(rules: str = "") -> str:
+    """The ``_headers`` file: every path of the site gets the policy, then
+    *rules* for single paths."""
     lines = ["/*", f"  Content-Security-Policy: {policy(header=True)}"]
     lines += [f"  {name}: {value}" for name, value in OTHER_HEADERS.items()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + rules
 
 
 def write_headers(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not is_site_builder(app):
         return
-    write_if_changed(Path(app.outdir) / HEADERS_FILE, headers_file().encode())
+    rules = "".join(app.events.emit("peninsula-header-rules"))
+    write_if_changed(Path(app.outdir) / HEADERS_FILE, headers_file(rules).encode())
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.site")
+    # handlers (app) return rules for _headers, each "<path>\n  <Name>: <value>\n"
+    app.add_event("peninsula-header-rules")
     app.connect("html-page-context", add_policy)
     app.connect("build-finished", write_headers)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

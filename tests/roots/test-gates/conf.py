@@ -53,6 +53,7 @@ extensions = [
     "peninsula.feed",
     "peninsula.chronology",
     "peninsula.pdfs",
+    "peninsula.epub",
     "peninsula.previews",
     "peninsula.search",
     "peninsula.navigation",
@@ -197,3 +198,11 @@ latex_elements = {
     "printindex": "",  # an essay collection has no general index
     "preamble": r"\usepackage{peninsula}",
 }
+
+# -- EPUB output (peninsula.epub) --------------------------------------------
+
+epub_basename = "peninsula-papers"
+epub_description = peninsula_feed_subtitle
+epub_css_files = ["epub/peninsula-epub.css"]
+epub_show_urls = "no"
+epub_tocdepth = 2
