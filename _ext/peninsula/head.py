@@ -51,8 +51,11 @@ says so (``creativeWorkStatus``). An earlier version, kept at
 what a search engine should list for the essay:
 
 * its canonical link is the current version's address, and it carries
-  ``<meta name="robots" content="noindex">``; its OpenGraph address is the
-  canonical one too;
+  ``<meta name="robots" content="noindex">``; its OpenGraph address is its
+  own, since a reference manager saving the page takes ``og:url`` as the
+  address of what it saves (Zotero's Embedded Metadata translator reads it
+  through RDF when there is no ``citation_*`` tag), and what is saved is that
+  version, as its cite box and ``cite-as`` link say;
 * its JSON-LD describes that version and does not pass for the current one:
   its own address as ``@id``, its own ``version``, the date it was published
   as ``dateModified`` (none for version 1), ``creativeWorkStatus`` "Obsolete"
@@ -460,9 +463,11 @@ def add_opengraph_tags(
     # a page with no prose of its own (a topic's or an author's list) says what it is
     description = record.abstract if record else page_description(doctree)
     description = description or f"{title} · {config.project}"
-    # og:url is "the canonical URL of your object" (ogp.me): an earlier
-    # version's is the current version's, as its canonical link says
-    url = canonical_url(config, record) if record else page_url(config, pagename)
+    # og:url is "the canonical URL of your object" (ogp.me), and the object
+    # of an earlier version's page is that version: its own address, which
+    # reference managers save, while its canonical link sends search engines
+    # to the current version
+    url = page_url(config, pagename)
     tags = [
         _property("og:title", title),
         _property("og:type", "article" if record else "website"),
