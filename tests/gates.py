@@ -12,6 +12,7 @@ project and of its published build, to break.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -49,6 +50,22 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+def readable_bytes(path: Path) -> bytes:
+    """The bytes of *path* as a reader gets them: a gzip file (Pagefind's
+    index, fragments and filters) decompressed, Sphinx's objects.inv after its
+    four lines of header inflated; any other file as it is."""
+    data = path.read_bytes()
+    try:
+        if data.startswith(b"\x1f\x8b"):
+            return gzip.decompress(data)
+        if path.name == "objects.inv":
+            header = data.split(b"\n", 4)
+            return b"\n".join(header[:4]) + b"\n" + zlib.decompress(header[4])
+    except (OSError, EOFError, zlib.error, IndexError):
+        pass  # not what its first bytes said: read as it is
+    return data
 
 
 def staged_build(srcdir: Path, builder: str = "html") -> subprocess.CompletedProcess:

@@ -10,7 +10,9 @@ The builds are real builds of the gates project (tests/roots/test-gates), killed
 with SIGKILL, tools/build.py and Sphinx together, at a named moment: a few lines
 added to the copy's conf.py kill Sphinx on one of its events, and a wrapper
 around tools/build.py kills it during its publication. The full disk is a
-small tmpfs holding the build folder, filled once Sphinx is done (root needed).
+small tmpfs holding the build folder (root needed), filled at such a moment:
+as Sphinx starts writing pages, once it is done, or half way through
+publishing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,71 +30,96 @@ from gates import BUILD, REPO, STRICT, copy_project, messages, staged_build, tre
 from test_incremental import WRITTEN_BY_BUILD, comparable
 from test_publishing import free_port, get
 
+#: fills the disk that holds the file FILL, with that file
+FILL_DISK = """
+import os
+
+
+def fill_disk(*args):
+    with open(os.environ["FILL"], "wb", buffering=0) as filler:
+        for size in (1 << 20, 1 << 12):
+            try:
+                while filler.write(bytes(size)):
+                    pass
+            except OSError:
+                pass
+"""
 #: added to the conf.py of the projects built here: STOP_AT names the moment of
-#: Sphinx's work at which the whole build is killed; FILL, a file to fill the
-#: disk with once Sphinx is done (after every other handler of build-finished)
-STOPPABLE = """
+#: Sphinx's work at which the whole build is killed; FILL_AT, the moment at
+#: which the disk is filled (with the file FILL), and FREE_AT, the moment at
+#: which that file is removed again
+STOPPABLE = (
+    FILL_DISK
+    + """
 
 def setup(app):
-    import os
     import signal
 
     moments = {
         "reading": ("doctree-read", 1, 500),
         # the environment was saved just before this event
         "pickled": ("env-check-consistency", 1, 500),
+        # no page written yet
+        "first page": ("html-page-context", 1, 500),
         # one page written, the others not
         "writing": ("html-page-context", 2, 500),
         # every page written; the search index and the warnings ledger not
         "finishing": ("build-finished", 1, 0),
+        # Sphinx done: after every other handler of build-finished
+        "done": ("build-finished", 1, 999),
     }
-    if os.environ.get("STOP_AT") in moments:
-        event, nth, priority = moments[os.environ["STOP_AT"]]
+
+    def at(moment, action):
+        event, nth, priority = moments[moment]
         calls = []
 
-        def stop(*args):
+        def run(*args):
             calls.append(args)
             if len(calls) == nth:
-                os.killpg(0, signal.SIGKILL)
+                action()
 
-        app.connect(event, stop, priority=priority)
+        app.connect(event, run, priority=priority)
 
-    def fill(app, exception):
-        with open(os.environ["FILL"], "wb", buffering=0) as filler:
-            for size in (1 << 20, 1 << 12):
-                try:
-                    while filler.write(bytes(size)):
-                        pass
-                except OSError:
-                    pass
-
-    if os.environ.get("FILL"):
-        app.connect("build-finished", fill, priority=999)
+    if os.environ.get("STOP_AT") in moments:
+        at(os.environ["STOP_AT"], lambda: os.killpg(0, signal.SIGKILL))
+    if os.environ.get("FILL_AT") in moments:
+        at(os.environ["FILL_AT"], fill_disk)
+    if os.environ.get("FREE_AT") in moments:
+        at(os.environ["FREE_AT"], lambda: os.unlink(os.environ["FILL"]))
 """
+)
 #: runs tools/build.py (its path, then its arguments), killed during its
-#: publication at the moment STOP_AT names
-PUBLISHING = """
-import os, runpy, shutil, signal, sys
+#: publication at the moment STOP_AT names, or with the disk filled at the
+#: moment FILL_AT names
+PUBLISHING = (
+    FILL_DISK
+    + """
+import runpy, shutil, signal, sys
 
 def kill(*args, **kwargs):
     os.killpg(0, signal.SIGKILL)
 
-def then_kill(function):
+def then(function, action):
     def run(*args, **kwargs):
-        function(*args, **kwargs)
-        kill()
+        result = function(*args, **kwargs)
+        action()
+        return result
     return run
 
 at = os.environ.get("STOP_AT")
 if at == "copying":  # the new tree half made: its first changed file copied
-    shutil.copy2 = then_kill(shutil.copy2)
+    shutil.copy2 = then(shutil.copy2, kill)
 elif at == "switching":  # the new tree and the link to it made, not renamed
     os.replace = kill
 elif at == "switched":  # renamed: the old tree not yet removed
-    os.replace = then_kill(os.replace)
+    os.replace = then(os.replace, kill)
+if os.environ.get("FILL_AT") == "copying":  # full once the first changed file is copied
+    copy = shutil.copy2
+    shutil.copy2 = then(copy, lambda: os.path.exists(os.environ["FILL"]) or fill_disk())
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """
+)
 #: where each moment is: those before the switch leave the old site
 BEFORE_SWITCH = ["reading", "pickled", "writing", "finishing", "copying", "switching"]
 IN_SPHINX = ["reading", "pickled", "writing", "finishing"]
@@ -200,7 +228,8 @@ def test_a_killed_build_leaves_one_whole_site_and_the_next_is_clean(
     assert_published_once(project)
 
 
-def test_a_mistake_fails_every_build_after_a_kill(project, stoppable_root, tmp_path):
+@pytest.mark.parametrize("moment", ["pickled", "writing", "finishing"])
+def test_a_mistake_fails_every_build_after_a_kill(project, stoppable_root, tmp_path, moment):
     def mistake(srcdir: Path) -> None:
         essay = srcdir / "articles" / "the-line.md"
         text = essay.read_text()
@@ -214,7 +243,7 @@ def test_a_mistake_fails_every_build_after_a_kill(project, stoppable_root, tmp_p
     published = project / "_build" / "html"
     before = tree_digest(published)
     mistake(project)
-    assert build(project, "pickled").returncode == -signal.SIGKILL
+    assert build(project, moment).returncode == -signal.SIGKILL
     for attempt in range(2):
         result = staged_build(project)
         assert result.returncode != 0, f"build {attempt + 1} passed:\n{result.stderr}"
@@ -222,45 +251,114 @@ def test_a_mistake_fails_every_build_after_a_kill(project, stoppable_root, tmp_p
         assert tree_digest(published) == before
 
 
-@pytest.fixture
-def small_disk(project):
-    """The project with its build folder on a 16 MB tmpfs, built there."""
+#: the size of the disks the full-disk tests fill: the project's build folder
+#: takes a fifth of it
+DISK = "16m"
+
+
+@contextmanager
+def small_disk_at(folder: Path):
+    """A tmpfs of DISK mounted at *folder*, new and empty (root needed: the
+    test fails, never skips, where it cannot mount)."""
     if os.geteuid() != 0:
         pytest.fail("filling a disk needs a tmpfs of its own: run this test as root (CI does)")
-    builddir = project / "_build"
-    shutil.rmtree(builddir)
-    builddir.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(builddir)], check=True)
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(folder)], check=True)
     try:
-        result = build(project)
-        assert result.returncode == 0, result.stderr
-        yield project
+        yield folder
     finally:
-        subprocess.run(["umount", str(builddir)], check=True)
+        subprocess.run(["umount", str(folder)], check=True)
 
 
-def test_a_full_disk_leaves_the_old_site_and_says_so(small_disk):
+def sources_of(project: Path, target: Path) -> Path:
+    """A copy of *project* without its build folder."""
+    return Path(
+        shutil.copytree(project, target, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    )
+
+
+#: an essay's page grows by more than the blocks it had: written again on a
+#: full disk, it cannot be
+GROWN = "\n" + "The line was redrawn, and redrawn again. " * 300 + "\n"
+
+
+def grow(srcdir: Path) -> None:
+    retitle(srcdir)
+    with (srcdir / "articles" / "the-line.md").open("a") as essay:
+        essay.write(GROWN)
+
+
+@pytest.fixture
+def small_disk(stoppable_root, tmp_path):
+    """The stoppable project with its build folder on a small tmpfs, built there."""
+    srcdir = sources_of(stoppable_root, tmp_path / "project")
+    with small_disk_at(srcdir / "_build"):
+        result = build(srcdir)
+        assert result.returncode == 0, result.stderr
+        yield srcdir
+
+
+@pytest.fixture(scope="module")
+def grown_clean(stoppable_root, tmp_path_factory) -> dict[str, bytes]:
+    """What a clean build of the grown project publishes, as compared, built
+    on a tmpfs too: Pagefind numbers the pages in the order the file system
+    lists them, which tmpfs and ext4 differ in."""
+    srcdir = Path(
+        shutil.copytree(
+            stoppable_root,
+            tmp_path_factory.mktemp("grown-clean") / "project",
+            ignore=shutil.ignore_patterns(*WRITTEN_BY_BUILD, "_generated"),
+        )
+    )
+    grow(srcdir)
+    with small_disk_at(srcdir / "_build"):
+        result = build(srcdir)
+        assert result.returncode == 0, result.stderr
+        return comparable(srcdir / "_build" / "html")
+
+
+#: when the disk fills: FILL_AT, and FREE_AT when it is freed before the build ends
+FULL = {
+    # Sphinx writes its first page on a full disk, and fails
+    "writing": {"FILL_AT": "first page"},
+    # ... and the disk is freed while Sphinx finishes: a page not written is
+    # only a warning to it
+    "writing, freed": {"FILL_AT": "first page", "FREE_AT": "finishing"},
+    # Sphinx done: publishing cannot start
+    "publishing": {"FILL_AT": "done"},
+    # publishing half done: the new tree has its first changed file
+    "copying": {"FILL_AT": "copying"},
+}
+
+
+@pytest.mark.parametrize("moment", list(FULL))
+def test_a_full_disk_leaves_the_old_site_and_says_so(small_disk, grown_clean, moment):
     published = small_disk / "_build" / "html"
     filler = small_disk / "_build" / "filler"
     before = tree_digest(published)
-    retitle(small_disk)
-    result = build(small_disk, FILL=str(filler))
-    assert filler.stat().st_size > 0
-    assert result.returncode == 1, result.stderr
+    grow(small_disk)
+    result = build(small_disk, FILL=str(filler), **FULL[moment])
+    assert result.returncode > 0, result.stderr
+    assert filler.exists() == ("FREE_AT" not in FULL[moment])
+    if moment.startswith("writing"):
+        # the page that grew could not be written
+        assert "error writing file" in result.stderr and "the-line.html" in result.stderr
+    # the build's last line says what happened and what to do; nothing else
+    # tells the editor to do anything else
     line = result.stderr.strip().splitlines()[-1]
     assert line == (
         f"no space left on the disk of {small_disk / '_build'}: nothing was published, "
         f"{published} is as it was; free some space there and build again"
     )
-    assert "Traceback" not in result.stderr
+    assert "reinstall" not in result.stderr
     assert tree_digest(published) == before
     assert sites(small_disk) == [Path(os.readlink(published)).name]
-    filler.unlink()
+    filler.unlink(missing_ok=True)
     result = build(small_disk)
     assert result.returncode == 0, result.stderr
-    # not compared with a clean build on another disk: Pagefind numbers the
-    # pages in the order the file system lists them, which tmpfs and ext4 differ in
-    assert "The Line at Sea, Redrawn" in (published / "articles" / "the-line.html").read_text()
+    # Sphinx's staging is built again when the disk filled while Sphinx worked
+    assert (RESTARTED in result.stderr) == moment.startswith("writing"), result.stderr
+    assert comparable(published) == grown_clean
     assert_published_once(small_disk)
 
 

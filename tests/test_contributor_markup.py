@@ -11,19 +11,32 @@ was, and nothing of the secret reaches the staging folder either
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
-from gates import PNG, assert_refused, png, staged_build
+from gates import PNG, REPO, assert_refused, png, readable_bytes, staged_build
+from peninsula.citations import REFERENCES_ID
+from peninsula.markup_policy import (
+    ESSAY_DIRECTIVES,
+    ESSAY_ROLES,
+    PAGE_DIRECTIVES,
+    PAGE_ROLES,
+    PAGE_SETTINGS,
+    RESERVED_ID_PREFIXES,
+    RESERVED_IDS,
+)
 
 ESSAY = "articles/the-line.md"
 #: what no build may copy: it stands beside the project, as a key or a token would
 SECRET = "peninsula-secret-7f3a"
-ESSAY_DIRECTIVES = (
+LISTED_DIRECTIVES = (
     "{admonition}, {epigraph}, {figure}, {image}, {important}, {list-table}, "
     "{note}, {pull-quote}, {seealso}, {table}, {tip}, {warning}"
 )
-ESSAY_ROLES = "{abbr}, {cite:p}, {cite:t}, {doc}, {download}, {numref}, {ref}, {sub}, {sup}, {term}"
+LISTED_ROLES = (
+    "{abbr}, {cite:p}, {cite:t}, {doc}, {download}, {numref}, {ref}, {sub}, {sup}, {term}"
+)
 PICTURE_FIX = "save it as PNG or JPEG beside the essay and give its path, ![what it shows](map.png)"
 FILE_FIX = "put the file in the project, beside the essay, and link to it there"
 
@@ -39,20 +52,22 @@ def append(project: Path, block: str) -> None:
 def directive(name: str, line: int = 19) -> str:
     return (
         f"{ESSAY}:{line}: WARNING: directive {{{name}}} is not allowed in an essay: write "
-        f"Markdown, or use one of {ESSAY_DIRECTIVES} [markup.directive]"
+        f"Markdown, or use one of {LISTED_DIRECTIVES} [markup.directive]"
     )
 
 
-def picture(target: str, why: str, line: int = 19, subtype: str = "outside") -> str:
+def picture(
+    target: str, why: str, line: int = 19, subtype: str = "outside", page: str = ESSAY
+) -> str:
     return (
-        f"{ESSAY}:{line}: WARNING: picture {target!r} is refused: {why}: {PICTURE_FIX} "
+        f"{page}:{line}: WARNING: picture {target!r} is refused: {why}: {PICTURE_FIX} "
         f"[paths.{subtype}]"
     )
 
 
-def linked_file(target: str, why: str, line: int = 19) -> str:
+def linked_file(target: str, why: str, line: int = 19, page: str = ESSAY) -> str:
     return (
-        f"{ESSAY}:{line}: WARNING: link to the file {target!r} is refused: {why}: {FILE_FIX} "
+        f"{page}:{line}: WARNING: link to the file {target!r} is refused: {why}: {FILE_FIX} "
         "[paths.outside]"
     )
 
@@ -81,6 +96,15 @@ def svg(project: Path) -> None:
 
 def nothing(project: Path) -> None:
     pass
+
+
+def essay_plan(project: Path) -> None:
+    """A picture of the essay's (map.png is another row's symlink)."""
+    png(project / "articles" / "plan.png")
+
+
+def page_map(project: Path) -> None:
+    png(project / "map.png")
 
 
 #: name: (what to set up, the block appended to the essay, its message given
@@ -150,6 +174,61 @@ FILES = {
         "See [the settings](../.git/config).",
         lambda n: linked_file("../.git/config", HIDDEN, n),
     ),
+    "{image} outside": (
+        nothing,
+        "```{image} ../../secret.png\n:alt: a map\n```",
+        lambda n: picture("../../secret.png", OUTSIDE, n),
+    ),
+    "{image} :target: outside": (
+        essay_plan,
+        "```{image} plan.png\n:alt: a map\n:target: ../../secret.txt\n```",
+        lambda n: linked_file("../../secret.txt", OUTSIDE, n),
+    ),
+    "{figure} :target: outside, its dots escaped": (
+        essay_plan,
+        "```{figure} plan.png\n:alt: a map\n:target: %2E%2E/%2E%2E/secret.txt#top\n\nThe map.\n```",
+        lambda n: linked_file("%2E%2E/%2E%2E/secret.txt#top", OUTSIDE, n),
+    ),
+}
+#: the same, in a page of the site's own (glossary.md, in the project's root),
+#: whose pictures need not be PNG or JPEG but are held to the project alike
+PAGE = "glossary.md"
+PAGE_FILES = {
+    "picture outside": (
+        nothing,
+        "![a picture](../secret.txt)",
+        lambda n: picture("../secret.txt", OUTSIDE, n, page=PAGE),
+    ),
+    "{image} outside": (
+        nothing,
+        "```{image} ../secret.png\n:alt: a map\n```",
+        lambda n: picture("../secret.png", OUTSIDE, n, page=PAGE),
+    ),
+    "picture through a folder symlink": (
+        lambda p: symlink(p, "figures", ".."),
+        "![a map](figures/secret.png)",
+        lambda n: picture("figures/secret.png", SYMLINK, n, page=PAGE),
+    ),
+    "{download} outside": (
+        nothing,
+        "See {download}`the data <../secret.txt>`.",
+        lambda n: linked_file("../secret.txt", OUTSIDE, n, page=PAGE),
+    ),
+    "Markdown link to a file outside": (
+        nothing,
+        "See [the data](../secret.txt).",
+        lambda n: linked_file("../secret.txt", OUTSIDE, n, page=PAGE),
+    ),
+    "{image} :target: outside": (
+        page_map,
+        "```{image} map.png\n:alt: a map\n:target: ../secret.txt\n```",
+        lambda n: linked_file("../secret.txt", OUTSIDE, n, page=PAGE),
+    ),
+    "{figure} :target: outside": (
+        page_map,
+        "```{figure} map.png\n:alt: a map\n:target: ../secret.txt\n\nThe map.\n```",
+        lambda n: linked_file("../secret.txt", OUTSIDE, n, page=PAGE),
+    ),
 }
 DIRECTIVES = {
     "{include} :literal:": (
@@ -205,7 +284,7 @@ DIRECTIVES = {
         "Press {kbd}`Ctrl`.",
         lambda n: (
             f"{ESSAY}:{n}: WARNING: role {{kbd}} is not allowed in an essay: use one of "
-            f"{ESSAY_ROLES} [markup.role]"
+            f"{LISTED_ROLES} [markup.role]"
         ),
     ),
 }
@@ -213,16 +292,22 @@ RESERVED = (
     "is the site's own: it names what the build adds to the page (references, citations, "
     "the cite box); choose another label, or reword the heading [markup.label]"
 )
+#: a label is reported at its own line, not at the heading or paragraph it names
 IDS = {
     "label of a References entry": (
         nothing,
         "(ref-chang2015revisiting)=\n## More",
-        lambda n: f"{ESSAY}:{n + 1}: WARNING: heading id 'ref-chang2015revisiting' {RESERVED}",
+        lambda n: f"{ESSAY}:{n}: WARNING: label id 'ref-chang2015revisiting' {RESERVED}",
     ),
     "label of the cite box": (
         nothing,
         "(cite-this-essay)=\nA paragraph.",
-        lambda n: f"{ESSAY}:{n + 1}: WARNING: label id 'cite-this-essay' {RESERVED}",
+        lambda n: f"{ESSAY}:{n}: WARNING: label id 'cite-this-essay' {RESERVED}",
+    ),
+    "label of the search box, above another label": (
+        nothing,
+        "(searchbox)=\n(the-search)=\n## Searching",
+        lambda n: f"{ESSAY}:{n}: WARNING: label id 'searchbox' {RESERVED}",
     ),
     "name of a figure": (
         lambda p: png(p / "articles" / "map.png"),
@@ -240,10 +325,10 @@ HEADINGS = {
 }
 
 
-def make_mistakes(project: Path, rows: dict) -> list[str]:
-    """Every row's block appended to the essay, one after the other; the
+def make_mistakes(project: Path, rows: dict, page: str = ESSAY) -> list[str]:
+    """Every row's block appended to *page*, one after the other; the
     messages expected, in no particular order."""
-    essay = project / ESSAY
+    essay = project / page
     text = essay.read_text()
     line = text.count("\n") + 2  # after a blank line
     expected = []
@@ -267,36 +352,51 @@ def hostile_copy(broken_copy) -> Path:
 
 
 def assert_secret_kept(project: Path) -> None:
-    leaked = [
-        path.relative_to(project).as_posix()
-        for path in (project / "_build").rglob("*")
-        if path.is_file() and SECRET.encode() in path.read_bytes()
-    ]
+    """No file of the build holds the secret, read as a search client reads
+    it: Pagefind's index and fragments decompressed (readable_bytes)."""
+    leaked = []
+    seen_in_search = False
+    for path in (project / "_build").rglob("*"):
+        if not path.is_file():
+            continue
+        data = readable_bytes(path)
+        leaked += [path.relative_to(project).as_posix()] if SECRET.encode() in data else []
+        seen_in_search |= "pagefind" in path.parts and b"runs between the islands" in data
     assert leaked == []
+    # the search index was read as text: a leak into it would have been seen
+    assert seen_in_search
 
 
 @pytest.mark.parametrize(
-    "rows",
-    [FILES, DIRECTIVES, IDS, HEADINGS],
-    ids=["files named", "directives and roles", "labels", "headings"],
+    ("page", "rows"),
+    [(ESSAY, FILES), (PAGE, PAGE_FILES), (ESSAY, DIRECTIVES), (ESSAY, IDS), (ESSAY, HEADINGS)],
+    ids=["files named", "files named in a page", "directives and roles", "labels", "headings"],
 )
-def test_a_contributor_cannot_reach_outside_the_markup(hostile_copy, rows):
-    """Every mistake of a kind in one essay: each gives its own message, at its
-    own line, and the others do not hide it."""
-    expected = make_mistakes(hostile_copy, rows)
+def test_a_contributor_cannot_reach_outside_the_markup(hostile_copy, page, rows):
+    """Every mistake of a kind in one essay (or page): each gives its own
+    message, at its own line, and the others do not hide it."""
+    expected = make_mistakes(hostile_copy, rows, page)
     assert len(set(expected)) == len(rows)
     assert_refused(hostile_copy, sorted(expected), in_any_order=True)
     assert_secret_kept(hostile_copy)
 
 
-def test_an_essay_that_is_a_symlink_outside_is_not_read(hostile_copy):
+@pytest.mark.parametrize(
+    ("page", "target"),
+    [("articles/outside.md", "../../outside.md"), ("index.md", "../outside.md")],
+    ids=["an essay", "the root page"],
+)
+def test_a_page_that_is_a_symlink_outside_is_not_read(hostile_copy, page, target):
+    """Sphinx cannot build without its root page (index.md): refused, it ends
+    the build with its message, not a traceback."""
     outside = hostile_copy.parent / "outside.md"
     outside.write_text(f"# Outside\n\n{SECRET}\n")
-    symlink(hostile_copy, "articles/outside.md", "../../outside.md")
+    (hostile_copy / page).unlink(missing_ok=True)
+    symlink(hostile_copy, page, target)
     assert_refused(
         hostile_copy,
         [
-            "articles/outside.md:1: WARNING: the page is refused: it leads outside the project "
+            f"{page}:1: WARNING: the page is refused: it leads outside the project "
             "through a symlink: keep essays and pages as files inside the project "
             "[paths.outside]"
         ],
@@ -310,32 +410,85 @@ PAGE_SETTING = (
 )
 
 
-def test_a_page_cannot_switch_on_templates_or_head_tags(hostile_copy):
-    page = hostile_copy / "glossary.md"
-    front_matter = (
-        "orphan: false\n"
-        "myst:\n"
-        "  enable_extensions: [substitution]\n"
-        "  substitutions:\n"
-        "    seven: '{{ 7*7 }}'\n"
-        "  html_meta:\n"
-        '    "http-equiv=refresh": "0; url=https://evil.example/"\n'
-        'html_meta:\n  "http-equiv=refresh": "0; url=https://evil.example/"\n'
-        "substitutions:\n  config: '{{ env.config.project }}'\n"
-    )
-    page.write_text(f"---\n{front_matter}---\n" + page.read_text() + "\n{{ 7*7 }} {{ config }}\n")
+#: the settings, as a page's front matter would write them: (the lines, the
+#: line of each setting in them, the line of each field an essay's front
+#: matter does not have); written plainly
+SETTINGS = (
+    "myst:\n"
+    "  enable_extensions: [substitution]\n"
+    "  substitutions:\n"
+    "    seven: '{{ 7*7 }}'\n"
+    "  html_meta:\n"
+    '    "http-equiv=refresh": "0; url=https://evil.example/"\n'
+    'html_meta:\n  "http-equiv=refresh": "0; url=https://evil.example/"\n'
+    "substitutions:\n  config: '{{ env.config.project }}'\n",
+    {"myst": 1, "html_meta": 7, "substitutions": 9},
+    {"myst": 1, "html_meta": 7, "substitutions": 9},
+)
+#: and written as YAML also allows: a quoted key, a merge key, a complex key
+SETTINGS_OTHERWISE = (
+    '"html_meta":\n  "http-equiv=refresh": "0; url=https://evil.example/"\n'
+    "<<: {substitutions: {config: '{{ env.config.project }}'}}\n"
+    "? myst\n"
+    ": {enable_extensions: [substitution], substitutions: {seven: '{{ 7*7 }}'}}\n",
+    {"html_meta": 1, "substitutions": 3, "myst": 4},
+    {"html_meta": 1, "<<": 3, "myst": 4},
+)
+TEMPLATES = "\n{{ 7*7 }} {{ config }}\n"
+
+
+def assert_no_template_ran(staged_page: Path) -> None:
+    """What the failed build made of the page: no template ran, no tag was added."""
+    staged = staged_page.read_text()
+    assert "{{ 7*7 }} {{ config }}" in staged and ">49" not in staged
+    assert "refresh" not in staged and "evil.example" not in staged
+
+
+@pytest.mark.parametrize("settings", [SETTINGS, SETTINGS_OTHERWISE], ids=["plain", "otherwise"])
+def test_a_page_cannot_switch_on_templates_or_head_tags(hostile_copy, settings):
+    block, lines, _ = settings
+    page = hostile_copy / PAGE
+    page.write_text(f"---\norphan: false\n{block}---\n" + page.read_text() + TEMPLATES)
+    # after the opening --- and orphan: false
+    at = {key: line + 2 for key, line in lines.items()}
     assert_refused(
         hostile_copy,
         [
-            "glossary.md:3: " + PAGE_SETTING.format(key="myst"),
-            "glossary.md:9: " + PAGE_SETTING.format(key="html_meta"),
-            "glossary.md:11: " + PAGE_SETTING.format(key="substitutions"),
+            f"{PAGE}:{at[key]}: " + PAGE_SETTING.format(key=key)
+            for key in sorted(lines, key=at.__getitem__)
         ],
     )
-    # what the failed build made of the page: no template ran, no tag was added
-    staged = (hostile_copy / "_build" / ".staging" / "html" / "glossary.html").read_text()
-    assert "{{ 7*7 }} {{ config }}" in staged and ">49" not in staged
-    assert "refresh" not in staged
+    assert_no_template_ran(hostile_copy / "_build" / ".staging" / "html" / "glossary.html")
+
+
+ESSAY_FIELD = (
+    "WARNING: front matter: unknown field {key!r}: the fields are title, subtitle, authors, "
+    "date, abstract, topics, source, license, image, history [essays.front_matter]"
+)
+
+
+@pytest.mark.parametrize("settings", [SETTINGS, SETTINGS_OTHERWISE], ids=["plain", "otherwise"])
+def test_an_essay_cannot_switch_on_templates_or_head_tags(hostile_copy, settings):
+    """An essay's front matter is the essay's record: a setting is a field it
+    does not have, and MyST never reads the block."""
+    block, _, fields = settings
+    essay = hostile_copy / ESSAY
+    text = essay.read_text()
+    assert "license: CC-BY-4.0\n---\n" in text
+    essay.write_text(
+        text.replace("license: CC-BY-4.0\n", "license: CC-BY-4.0\n" + block) + TEMPLATES
+    )
+    # after the essay's nine lines of front matter
+    assert_refused(
+        hostile_copy,
+        [
+            f"{ESSAY}:{line + 9}: " + ESSAY_FIELD.format(key=key)
+            for key, line in sorted(fields.items(), key=lambda item: item[1])
+        ],
+    )
+    assert_no_template_ran(
+        hostile_copy / "_build" / ".staging" / "html" / "articles" / "the-line.html"
+    )
 
 
 def test_a_glossary_term_is_text_refused_at_its_own_line(hostile_copy):
@@ -424,3 +577,27 @@ def test_an_absolute_path_and_a_language_variant_are_held_to_the_project(hostile
         in_any_order=True,
     )
     assert_secret_kept(hostile_copy)
+
+
+def test_the_readme_lists_what_the_policy_allows():
+    """The README's table of directives and roles and its list of the ids the
+    site keeps are those markup_policy.py enforces."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## What a contributor can and cannot do\n", 1)[1].split("\n## ")[0]
+    table = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if cells[0] in ("directives", "roles"):
+            table[cells[0]] = [set(re.findall(r"`\{([^}`]+)\}`", cell)) for cell in cells[1:]]
+    assert table == {
+        "directives": [set(ESSAY_DIRECTIVES), set(PAGE_DIRECTIVES - ESSAY_DIRECTIVES)],
+        "roles": [set(ESSAY_ROLES), set(PAGE_ROLES - ESSAY_ROLES)],
+    }
+    text = " ".join(section.split())
+    ids = re.search(r"may not take an id the build gives: (.*?), or one starting (.*?)\. ", text)
+    assert ids, "the README no longer says which ids the build gives"
+    assert set(re.findall(r"`([^`]+)`", ids[1])) == RESERVED_IDS | {REFERENCES_ID}
+    assert set(re.findall(r"`([^`]+)`", ids[2])) == set(RESERVED_ID_PREFIXES)
+    settings = re.search(r"\*\*Settings and ids\.\*\* (.*?) are refused\.", text)
+    assert settings, "the README no longer says which front-matter settings are refused"
+    assert set(re.findall(r"`(\w+):?`", settings[1])) == set(PAGE_SETTINGS)

@@ -388,6 +388,16 @@ def test_the_pdf_fields_hold_the_text(hostile_latex):
     assert meta.get("/Keywords") == "Northern Limit Line"
 
 
+def test_hangul_prints_in_the_pdf(hostile_latex):
+    """The Hangul name is set in a face that has it (Noto Serif CJK KR), not
+    dropped: XeLaTeX logs each character no font of the page has, and the
+    PDF's text holds the name as written."""
+    log = (hostile_latex / "the-line.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    pages = PdfReader(hostile_latex / "the-line.pdf").pages
+    assert HANGUL in " ".join(page.extract_text() for page in pages)
+
+
 # -- BibTeX text, character by character ----------------------------------------------------
 
 #: what LaTeX or BibTeX reads specially, and what TeX's fonts join
@@ -517,16 +527,31 @@ def test_what_is_not_text_is_refused(broken_copy, row):
     assert time.perf_counter() - start < 60  # two builds: no value is expanded
 
 
-def test_a_page_that_is_not_utf8_is_refused_at_its_first_bad_byte(broken_copy):
+#: where a byte that is not UTF-8 is put: (the file, the text it is put
+#: into, the line of that text)
+BAD_BYTES = {
+    "an essay's body": (ESSAY, (b"runs between", b"runs \xe9 between"), 15),
+    "an essay's front matter": (ESSAY, (b"A short essay", b"A short \xe9 essay"), 7),
+    "a page of the site": ("glossary.md", (b"The sea boundary", b"The sea \xe9 boundary"), 6),
+    # Sphinx cannot build without it (a page of the site is read with the
+    # bad byte as U+FFFD, so that what leads into it holds)
+    "the root page": ("index.md", (b"nosearch: true", b"nosearch: \xe9true"), 2),
+}
+
+
+@pytest.mark.parametrize("where", list(BAD_BYTES))
+def test_a_page_that_is_not_utf8_is_refused_at_its_first_bad_byte(broken_copy, where):
+    page, (old, new), line = BAD_BYTES[where]
+    # a second essay by the same author: the author's page is made from both
     second_essay(broken_copy, "Ada Keeper")
-    essay = broken_copy / ESSAY
-    lines = essay.read_bytes().split(b"\n")
-    lines[14] = lines[14].replace(b"runs between", b"runs \xe9 between")
-    essay.write_bytes(b"\n".join(lines))
+    path = broken_copy / page
+    data = path.read_bytes()
+    assert data.count(old) == 1, old
+    path.write_bytes(data.replace(old, new))
     assert_refused(
         broken_copy,
         [
-            f"{ESSAY}:15: WARNING: the page is not UTF-8 text: byte 0xE9 is not UTF-8 text: "
+            f"{page}:{line}: WARNING: the page is not UTF-8 text: byte 0xE9 is not UTF-8 text: "
             "save the file with the encoding UTF-8 (in most editors, 'Save with encoding' or "
             "'Reopen with encoding', then save) [sources.encoding]"
         ],

@@ -17,10 +17,13 @@ pages, or without the warning. So the file ``.unfinished`` is put in the staging
 folder before Sphinx starts and removed only when Sphinx ended on its own: with
 0, or 1 for warnings under -W. 2 is an exception, which may come between the
 environment and the pages; a negative code is a signal. (``-M latexpdf`` exits
-with 1 for any failure of Sphinx, and with make's code after it; the LaTeX
-builder writes every document on every build, so there only a signal is a
-stop.) A build that finds the file empties the staging folder, says so, and
-builds everything.
+with 1 for any failure of Sphinx, and with make's code after it; an essay's
+.tex that a LaTeX build set out to write and did not is noted in the LaTeX
+folder and written by the next build (peninsula.pdfs), so there only a signal
+is a stop.) Nor is a build that said a disk was full (``[Errno 28]``), whatever its
+code: Sphinx takes a page it could not write for a warning, and would trust the
+page, cut short, at the next build. A build that finds the file empties the
+staging folder, says so, and builds everything.
 
 Publishing: ``_build/html`` is a symbolic link to a complete tree,
 ``_build/sites/html-<id>``. A build that succeeded makes a new tree beside it,
@@ -30,10 +33,11 @@ files in place, so the next build would change published pages). Then a new
 link replaces ``_build/html`` in one rename, and the old tree is removed. A
 build stopped before that rename leaves the old site, after it the new one;
 never a mix. A full disk stops the new tree, which is removed, and the message
-says so. What a stopped publication leaves (a partial tree, a link not yet
-renamed) is removed when the next build starts. After an incremental build a
-publication writes a handful of files and links the rest, which takes a moment;
-a build that changed nothing publishes nothing. A build that failed publishes
+says so, as it does when the disk filled while Sphinx worked. What a stopped
+publication leaves (a partial tree, a link not yet renamed) is removed when the
+next build starts. After an incremental build a publication writes a handful of
+files and links the rest, which takes a moment; a build that changed nothing
+publishes nothing. A build that failed publishes
 nothing, and its message says that the published folder was left alone.
 
 Where this holds: on the local POSIX file systems the project is built on (ext4,
@@ -134,7 +138,20 @@ def listing(folder: Path | None) -> dict[Path, bool]:
     """Everything under *folder*, by relative path: whether it is a folder."""
     if folder is None:
         return {}
-    return {path.relative_to(folder): path.is_dir() for path in folder.rglob("*")}
+    # os.scandir tells a folder from a file as it lists it, where Path.rglob
+    # then Path.is_dir asks again for each of the site's thousands of paths
+    found: dict[Path, bool] = {}
+    pending = [(str(folder), "")]
+    while pending:
+        where, prefix = pending.pop()
+        with os.scandir(where) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                is_dir = entry.is_dir()
+                found[Path(name)] = is_dir
+                if is_dir:
+                    pending.append((entry.path, name + "/"))
+    return found
 
 
 def make_tree(
@@ -263,9 +280,10 @@ def latex_environment(builder: str) -> dict[str, str] | None:
     """The environment of a PDF build: every document compiled at once.
 
     ``sphinx-build -M latexpdf`` runs ``make all-pdf`` in the LaTeX folder,
-    and Sphinx's Makefile has one rule per PDF (the edition and each essay),
-    each running latexmk on its own files: with ``-j`` they compile side by
-    side, each document's output kept together. latexmk reruns a document
+    and its Makefile (the project's, ``_static/latex/Makefile``, or Sphinx's)
+    has one rule per PDF (the edition and each essay), each running latexmk
+    on its own files: with ``-j`` they compile side by side, each document's
+    output kept together. latexmk reruns a document
     only when a file it read changed (by content, not date), so an unchanged
     essay costs a check. In ``-pdfxe`` mode every xelatex pass writes an
     ``.xdv`` and xdvipdfmx makes the PDF once, after the last pass, instead
@@ -282,6 +300,39 @@ def latex_environment(builder: str) -> dict[str, str] | None:
     return dict(os.environ, MAKEFLAGS=f"-j{jobs} --output-sync=target -- PDFLATEX={latexmk}")
 
 
+#: how Python names a full disk in every error it gives (``[Errno 28] No
+#: space left on device``), whatever the language of the machine
+DISK_FULL = f"[Errno {errno.ENOSPC}]".encode()
+
+
+def run_sphinx(command: list[str], env: dict[str, str] | None) -> tuple[int, bool]:
+    """Run *command*, its standard error passed on as it comes: its exit code,
+    and whether it said that a disk was full. (Sphinx itself says so in the
+    middle of its report, or only in a warning when a page could not be
+    written; the build's last line says it plainly.) Its standard output is
+    left alone, so Sphinx still colours a terminal's output."""
+    full = False
+    with subprocess.Popen(command, env=env, stderr=subprocess.PIPE) as process:
+        try:
+            assert process.stderr is not None
+            for line in process.stderr:
+                sys.stderr.buffer.write(line)
+                sys.stderr.buffer.flush()
+                full = full or DISK_FULL in line
+        except BaseException:
+            # as subprocess.run does: a build interrupted is not left running
+            process.kill()
+            raise
+    return process.returncode, full
+
+
+def no_space(builddir: Path, published: Path) -> str:
+    return (
+        f"no space left on the disk of {builddir}: nothing was published, "
+        f"{published} is as it was; free some space there and build again"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("builder")
@@ -296,16 +347,21 @@ def main(argv: list[str] | None = None) -> int:
         with hold_staging(args.builddir):
             remove_leftovers(args.builddir)
             start_staging(staging)
-            result = subprocess.run(command, check=False, env=latex_environment(args.builder))
-            if ended_on_its_own(args.builder, result.returncode):
+            returncode, disk_full = run_sphinx(command, latex_environment(args.builder))
+            # a page Sphinx could not write on a full disk is only a warning
+            # to it (1): it would trust the page, cut short, at the next build
+            if ended_on_its_own(args.builder, returncode) and not disk_full:
                 (staging / UNFINISHED).unlink(missing_ok=True)
-            if result.returncode != 0:
+            if returncode != 0 and disk_full:
+                print(no_space(args.builddir, published), file=sys.stderr)
+                return returncode
+            if returncode != 0:
                 print(
                     f"build failed: nothing was published; {published} is as it was "
                     "before this build",
                     file=sys.stderr,
                 )
-                return result.returncode
+                return returncode
             start = time.perf_counter()
             # Ctrl-C now could come after the switch: finish, so that the
             # message says which site readers have
@@ -321,11 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as err:
         if err.errno == errno.ENOSPC:
-            print(
-                f"no space left on the disk of {args.builddir}: nothing was published, "
-                f"{published} is as it was; free some space there and build again",
-                file=sys.stderr,
-            )
+            print(no_space(args.builddir, published), file=sys.stderr)
         else:
             print(f"could not publish {published}: {err}; it is as it was", file=sys.stderr)
         return 1

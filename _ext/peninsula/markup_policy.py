@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import yaml
 from docutils import nodes
 from myst_parser.config.main import TopmatterReadError, read_topmatter
 from myst_parser.mdit_to_docutils.base import token_line
@@ -119,7 +120,7 @@ RESERVED_IDS = frozenset(
 RESERVED_ID_PREFIXES = (ENTRY_ID.format(key=""), "cite-", "furo-", "svg-")
 #: front-matter keys by which MyST lets a page change its own parsing
 PAGE_SETTINGS = ("myst", "html_meta", "substitutions")
-TOP_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _every_link(url: str) -> bool:
@@ -190,17 +191,39 @@ class PolicyRenderer(SphinxRenderer):
 
 
 def front_matter_lines(text: str) -> dict[str, int]:
-    """The line of each top-level key of the front matter of *text*."""
+    """The line of each top-level key of the front matter of *text*, read as
+    MyST reads it (from a first line starting with ``---`` to one starting
+    with ``---`` or ``...``): a key written plainly, quoted, as a complex key
+    (``? myst``), or merged in (``<<: {myst: ...}``), each at the line where
+    it is written. Composed, never constructed: an alias is not expanded."""
     lines = text.splitlines()
-    found: dict[str, int] = {}
-    if not lines or lines[0].strip() != "---":
-        return found
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() in ("---", "..."):
+    if not lines or not lines[0].startswith("---"):
+        return {}
+    block = []
+    for line in lines[1:]:
+        if line.startswith(("---", "...")):
             break
-        match = TOP_KEY_RE.match(line)
-        if match:
-            found.setdefault(match[1], number)
+        block.append(line.rstrip() + "\n")
+    try:
+        root = yaml.compose("".join(block), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, int] = {}
+
+    def keys(node: yaml.Node | None) -> None:
+        if isinstance(node, yaml.SequenceNode):  # <<: [{...}, {...}]
+            for item in node.value:
+                keys(item)
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key, value in node.value:
+            if key.tag == MERGE_TAG:
+                keys(value)
+            elif isinstance(key, yaml.ScalarNode):
+                # the first line of the file is the opening ---
+                found.setdefault(key.value, key.start_mark.line + 2)
+
+    keys(root)
     return found
 
 
@@ -216,7 +239,7 @@ class MarkdownParser(MystParser):
             topmatter = None  # MyST reports it while rendering
         if topmatter:
             lines = front_matter_lines(inputstring)
-            for key in PAGE_SETTINGS:
+            for key in sorted(PAGE_SETTINGS, key=lambda key: lines.get(key, 1)):
                 if key in topmatter:
                     logger.warning(
                         "front-matter key %r is not allowed: a page may not change how it is "
@@ -348,18 +371,28 @@ def _refuse_images(doctree: nodes.document) -> None:
 
 
 def _refuse_reserved_ids(doctree: nodes.document) -> None:
-    """The author's labels and headings, before the build adds its own sections."""
+    """The author's labels and headings, before the build adds its own sections.
+
+    A label ``(name)=`` gives its id to what follows it (docutils' target
+    propagation): the heading or paragraph holds the id, and the label is a
+    target that refers to it. The message is at the label's own line."""
+    labels = {
+        target["refid"]: target
+        for target in doctree.findall(nodes.target)
+        if target.get("refid") and target.line
+    }
     for node in list(doctree.findall(nodes.Element)):
         for node_id in list(node.get("ids", ())):
             if node_id in RESERVED_IDS or node_id.startswith(RESERVED_ID_PREFIXES):
-                what = "heading" if isinstance(node, nodes.section) else "label"
+                label = labels.get(node_id)
+                what = "heading" if isinstance(node, nodes.section) and label is None else "label"
                 logger.warning(
                     "%s id %r is the site's own: it names what the build adds to the page "
                     "(references, citations, the cite box); choose another label, or reword "
                     "the heading",
                     what,
                     node_id,
-                    location=node,
+                    location=label if label is not None else node,
                     type="markup",
                     subtype="label",
                 )

@@ -27,6 +27,7 @@ import glob
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 from docutils import nodes
 from sphinx import addnodes
@@ -34,13 +35,15 @@ from sphinx.util import logging
 from sphinx.util.i18n import get_image_filename_for_language
 
 from .markup_policy import is_essay_page, scheme_of
-from .sources import PICTURE_FIX, why_not_a_picture, why_not_in_project
+from .sources import PICTURE_FIX, leave_out, why_not_a_picture, why_not_in_project
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
+
+FILE_FIX = "put the file in the project, beside the essay, and link to it there"
 
 
 def named_path(app: Sphinx, target: str, docname: str) -> str:
@@ -104,16 +107,28 @@ def _check_downloads(app: Sphinx, doctree: nodes.document, docname: str) -> None
             continue
         why = why_not_in_project(app.srcdir, named_path(app, target, docname))
         if why is not None:
-            _refuse(
-                ref,
-                "link to the file",
-                target,
-                why,
-                "put the file in the project, beside the essay, and link to it there",
-                "outside",
-            )
+            _refuse(ref, "link to the file", target, why, FILE_FIX, "outside")
             # the words stay, as text
             ref.replace_self(nodes.inline("", "", *ref.children))
+
+
+def _check_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A link the author gave as a path (a picture's ``:target:``) is a link to
+    a file: one outside the project would send readers to the host's other
+    folders, so it is held to the same rule as ``{download}``. (A Markdown link
+    to a path is a page or a download by the time the page has been read.)"""
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri", "")
+        if not uri or uri.startswith("#") or scheme_of(uri) is not None:
+            continue
+        path = unquote(urlsplit(uri).path)
+        if not path:
+            continue
+        why = why_not_in_project(app.srcdir, named_path(app, path, docname))
+        if why is not None:
+            _refuse(ref, "link to the file", uri, why, FILE_FIX, "outside")
+            # what it held (the picture) stays, unlinked
+            ref.replace_self(ref.children)
 
 
 def _check_dependencies(app: Sphinx, docname: str) -> None:
@@ -137,6 +152,7 @@ def check_named_files(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     _check_pictures(app, doctree, docname, is_essay_page(app.env))
     _check_downloads(app, doctree, docname)
+    _check_links(app, doctree, docname)
     _check_dependencies(app, docname)
 
 
@@ -154,12 +170,12 @@ def refuse_outside_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]
             type="paths",
             subtype="outside",
         )
-        env.found_docs.discard(docname)
-        if docname in docnames:
-            docnames.remove(docname)
+        leave_out(app, env, docnames, docname)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # which stops a build whose root document was refused
+    app.setup_extension("peninsula.sources")
     # first of the handlers: no other reads a refused page
     app.connect("env-before-read-docs", refuse_outside_pages, priority=100)
     app.connect("doctree-read", check_named_files, priority=400)

@@ -46,6 +46,7 @@ What this module adds:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import json
@@ -243,10 +244,13 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         (fresh / CATALOGUE).write_text(essays, encoding="utf-8")
     except (OSError, RuntimeError) as err:
         shutil.rmtree(fresh, ignore_errors=True)
+        fix = "reinstall the pinned pagefind and pagefind-bin (make html does it)"
+        if isinstance(err, OSError) and err.errno == errno.ENOSPC:
+            fix = "free some space on that disk"
         logger.warning(
-            "the search index could not be written: %s: reinstall the pinned pagefind and "
-            "pagefind-bin (make html does it) and build again",
+            "the search index could not be written: %s: %s and build again",
             err,
+            fix,
             type="search",
             subtype="index",
         )

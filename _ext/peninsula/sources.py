@@ -17,6 +17,7 @@ too, by :func:`why_not_in_project`, for the front matter and the body alike
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,9 +105,41 @@ def read_text(path: Path) -> str:
     return decode(path.read_bytes())
 
 
+#: the encoding Sphinx reads pages with in a build that refused one that is
+#: not an essay: ENCODING, with a byte that is not UTF-8 read as U+FFFD
+LENIENT = "peninsula-utf-8-sig-lenient"
+
+
+def _lenient_codec(name: str) -> codecs.CodecInfo | None:
+    """LENIENT, for codecs.lookup (which gives the name with underscores)."""
+    if name != LENIENT.replace("-", "_"):
+        return None
+    base = codecs.lookup(ENCODING)
+
+    class Decoder(base.incrementaldecoder):  # type: ignore[name-defined,misc]
+        def __init__(self, errors: str = "strict") -> None:
+            super().__init__("replace")
+
+    return codecs.CodecInfo(
+        base.encode,
+        lambda data, errors="strict": base.decode(data, "replace"),
+        incrementalencoder=base.incrementalencoder,
+        incrementaldecoder=Decoder,
+        name=LENIENT,
+    )
+
+
+codecs.register(_lenient_codec)
+
+
 def refuse_undecodable_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """A page that is not UTF-8 is not read (Sphinx would crash on it), and no
-    list or toctree names it, so that its message is the build's only one."""
+    """A page that is not UTF-8 is refused at the line of its first bad byte,
+    and so that its message is the build's only one: an essay is not read
+    (the essays' lists and author pages are made from the essays read), and
+    another page is read with each bad byte as U+FFFD (Sphinx would crash),
+    so that the toctrees, links and glossary terms that lead into it hold
+    (the root page too, without which Sphinx does not build)."""
+    essays = getattr(app.config, "peninsula_essay_dir", "").rstrip("/") + "/"
     for docname in list(docnames):
         try:
             read_text(env.doc2path(docname))
@@ -118,10 +151,37 @@ def refuse_undecodable_pages(app: Sphinx, env: BuildEnvironment, docnames: list[
                 type="sources",
                 subtype="encoding",
             )
-            docnames.remove(docname)
-            env.found_docs.discard(docname)
+            if essays != "/" and docname.startswith(essays):
+                leave_out(app, env, docnames, docname)
+            else:
+                # for this build: the next one sets Sphinx's own again
+                env.settings["input_encoding"] = LENIENT
+
+
+#: set on the application when its root document (index.md) was refused
+ROOT_REFUSED = "peninsula_root_refused"
+
+
+def leave_out(app: Sphinx, env: BuildEnvironment, docnames: list[str], docname: str) -> None:
+    """Read no more of the refused page *docname*: no list or toctree names it."""
+    if docname in docnames:
+        docnames.remove(docname)
+    env.found_docs.discard(docname)
+    if docname == app.config.root_doc:
+        setattr(app, ROOT_REFUSED, True)
+
+
+def stop_without_root(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Sphinx cannot build without its root document: once every refused page
+    has its message, a refused root document ends the build (with 1, a build
+    that failed on its own), before Sphinx stops with a traceback that says
+    the document is not included."""
+    if getattr(app, ROOT_REFUSED, False):
+        raise SystemExit(1)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", refuse_undecodable_pages, priority=150)
+    # after peninsula.paths' refusals (100) and this module's
+    app.connect("env-before-read-docs", stop_without_root, priority=190)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
