@@ -88,17 +88,29 @@ revise: $(STAMP) ## start version N+1 of ESSAY=<slug>: keep version N as publish
 	@test -n "$(ESSAY)" || { echo "which essay? run make revise ESSAY=<slug>"; exit 1; }
 	$(BIN)/python tools/versions.py revise --essay $(ESSAY) --kind $(or $(KIND),correction) $(if $(DATE),--date $(DATE))
 
-# the goals are ratios to plain Sphinx on the same essays, measured in the same run;
-# BENCH_ARGS adds e.g. --growth 400 --pdf --search --jobs 2 (benchmarks/bench.py --help)
-BENCH_N     ?= 200
-BENCH_M     ?= 2000
-BENCH_R     ?= 3
-BENCH_ARGS  ?=
+# the goals of the editor's loop, measured in one run: ours as make html and make
+# latexpdf run it (with SPHINXOPTS), against plain `sphinx-build -b html` with no
+# options on the same essays. With no arguments every row is measured: N essays,
+# the growth to BENCH_GROWTH, the PDFs (TeX Live), linearity and the search at
+# BENCH_LARGE (Chromium); a quicker partial run, e.g.:
+#   make bench BENCH_R=1 BENCH_GROWTH=0 BENCH_PDF=0 BENCH_LARGE=0 BENCH_SEARCH=0
+# BENCH_ARGS adds any other option of benchmarks/bench.py (--help)
+BENCH_N      ?= 200
+BENCH_M      ?= 2000
+BENCH_R      ?= 3
+BENCH_GROWTH ?= 400
+BENCH_LARGE  ?= 1000
+BENCH_PDF    ?= 1
+BENCH_SEARCH ?= 1
+BENCH_ARGS   ?=
 
-bench: $(STAMP) ## time our build against plain Sphinx: _build/bench.md and bench.json
+bench: $(STAMP) ## time the editor's loop against plain Sphinx: _build/bench.md and bench.json
 	$(BIN)/python benchmarks/bench.py --essays $(BENCH_N) --entries $(BENCH_M) \
-	  --repeat $(BENCH_R) --json $(BUILDDIR)/bench.json --markdown $(BUILDDIR)/bench.md \
-	  $(BENCH_ARGS)
+	  --repeat $(BENCH_R) --growth $(BENCH_GROWTH) --large $(BENCH_LARGE) \
+	  $(if $(filter 1,$(BENCH_PDF)),--pdf,--no-pdf) \
+	  $(if $(filter 1,$(BENCH_SEARCH)),--search,--no-search) \
+	  --sphinxopts="$(SPHINXOPTS)" \
+	  --json $(BUILDDIR)/bench.json --markdown $(BUILDDIR)/bench.md $(BENCH_ARGS)
 
 clean: ## remove everything built (keeps .venv)
 	rm -rf $(BUILDDIR) _generated topics authors

@@ -56,6 +56,7 @@ extensions = [
     "peninsula.lint",
     "peninsula.strict",
     "peninsula.security",
+    "peninsula.parallel",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",

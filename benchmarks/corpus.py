@@ -8,13 +8,20 @@ signed by 1-3 of 60 authors, citing a ``refs.bib`` of M entries, for N
 essays (50, 200, 400). This module writes such a corpus:
 
 * **ours**: the repository's own configuration, extensions and site pages
-  (front page, bibliography, glossary, chronology, 404 page) with N generated
-  essays and a generated ``refs.bib`` of M entries, which also holds every
-  work the copied pages cite. It builds strictly, with zero warnings, so that
-  it measures what the real site does;
-* **floor** (``--floor``): the same essays, word for word, with the
-  citations replaced by their plain author-year text, built by plain Sphinx +
-  myst-parser + furo: what a site of that text costs without our extensions.
+  (front page, bibliography, glossary, chronology, corrections, 404 page) with
+  N generated essays and a generated ``refs.bib`` of M entries, which also
+  holds every work the copied pages cite. Every essay is published, as on the
+  site: recorded in ``articles/versions.lock`` by the editor's own commands
+  (tools/versions.py, as ``make record`` and ``make revise`` run it), and one
+  essay in ten has a second version (a correction, an update or a revision of
+  one sentence), so its History, its earlier version's page
+  (``articles/<slug>/v1.md``) and the corrections page are built too. It
+  builds strictly, with zero warnings, so that it measures what the real site
+  does;
+* **floor** (``--floor``): the same essays, word for word as their current
+  version, with the citations replaced by their plain author-year text, built
+  by plain Sphinx + myst-parser + furo: what a site of that text costs without
+  our extensions (and without earlier versions, which plain Sphinx has not).
 
 The text is made to look like prose to a search index: a vocabulary of
 several thousand words (the real words of the repository's essays and
@@ -37,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import itertools
 import json
 import math
@@ -77,6 +85,10 @@ MARKER = ".benchmark-corpus.json"
 
 WORDS_PER_ESSAY = 2000
 CITATIONS_PER_ESSAY = 20
+#: essays 0, 10, 20... have a second version (ours only)
+REVISED_EVERY = 10
+#: the kinds of second version, in turn
+REVISION_KINDS = ("correction", "update", "revision")
 AUTHOR_POOL = 60
 LINE_WIDTH = 100
 
@@ -829,7 +841,6 @@ FLOOR_CONF = '''\
 project = "Peninsula Papers"
 extensions = ["myst_parser"]
 html_theme = "furo"
-myst_enable_extensions = ["colon_fence", "deflist"]
 exclude_patterns = ["_build"]
 '''
 
@@ -845,6 +856,102 @@ The same essays as the benchmark corpus, citations reduced to plain text.
 articles/*
 ```
 """
+
+
+# -- Versions -------------------------------------------------------------------------
+
+PLAIN_TOKEN = re.compile(r"[a-z]{5,}")
+
+
+@dataclass
+class Revision:
+    """The second version of an essay: one word of one sentence changed."""
+
+    slug: str
+    kind: str  #: one of REVISION_KINDS
+    date: str  #: YYYY-MM-DD, after the essay's date
+    old: str  #: the line as version 1 has it
+    new: str  #: the line as the current version has it
+    note: str  #: what changed and why, as the History shows it
+
+
+def _revision_date(rng: random.Random, essay_date: str) -> str:
+    """A day after *essay_date* (essays are dated up to 2026-10), up to 2026-11."""
+    year = int(essay_date[:4])
+    later = rng.randint(year + 1, 2026) if year < 2026 else 2026
+    month = rng.randint(1, 12) if later < 2026 else 11
+    return f"{later}-{month:02d}-{rng.randint(1, 28):02d}"
+
+
+def make_revision(
+    seed: int, index: int, essay: Essay, text: str, vocab: Vocabulary
+) -> tuple[str, Revision]:
+    """Version 1 of essay *index*, whose current text is *text*: one plain
+    word of one line of its body different. Returns version 1's text and
+    the revision that makes *text* of it."""
+    rng = _rng(seed, "revise", index)
+    head, body = text.split("\n---\n", 1)
+    lines = body.split("\n")
+    candidates = [
+        number
+        for number, line in enumerate(lines)
+        if line
+        and not line.startswith(("#", "("))
+        and "{cite:" not in line
+        and text.count(line) == 1
+        and any(PLAIN_TOKEN.fullmatch(token) for token in line.split(" "))
+    ]
+    number = rng.choice(candidates)
+    tokens = lines[number].split(" ")
+    where = rng.choice([i for i, token in enumerate(tokens) if PLAIN_TOKEN.fullmatch(token)])
+    word = tokens[where]
+    earlier = rng.choice([w for w in vocab.title_words if w != word and len(w) >= 5])
+    old = " ".join([*tokens[:where], earlier, *tokens[where + 1 :]])
+    kind = REVISION_KINDS[(index // REVISED_EVERY) % len(REVISION_KINDS)]
+    note = {
+        "correction": f"One sentence was wrong: it said “{earlier}” where “{word}” is right.",
+        "update": f"One sentence was brought up to date: “{earlier}” is now “{word}”.",
+        "revision": f"One sentence was reworded (“{earlier}” became “{word}”); "
+        "nothing of substance changed.",
+    }[kind]
+    revision = Revision(essay.slug, kind, _revision_date(rng, essay.date), old, lines[number], note)
+    lines[number] = old
+    return head + "\n---\n" + "\n".join(lines), revision
+
+
+def versions_tool():
+    """tools/versions.py, the editor's ``make record`` and ``make revise``."""
+    name = "peninsula_versions_tool"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "tools" / "versions.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def publish(outdir: Path, revisions: list[Revision]) -> None:
+    """Every essay of *outdir* published as version 1 (``make record``), then
+    each revision made as an editor makes it: ``make revise``, the note
+    written, the sentence changed, ``make record``."""
+    tool = versions_tool()
+    try:
+        tool.record(outdir, None)
+        for revision in revisions:
+            tool.revise(outdir, revision.slug, revision.kind, revision.date)
+            path = outdir / "articles" / f"{revision.slug}.md"
+            text = path.read_text(encoding="utf-8")
+            empty = next(line for line in text.split("\n") if line.strip().startswith('note: ""'))
+            indent = empty[: len(empty) - len(empty.lstrip())]
+            note = json.dumps(revision.note, ensure_ascii=False)
+            text = text.replace(empty, f"{indent}note: {note}", 1)
+            assert text.count(revision.old) == 1, revision.slug
+            path.write_text(text.replace(revision.old, revision.new), encoding="utf-8")
+            tool.record(outdir, revision.slug)
+    except tool.Refused as err:
+        raise SystemExit(
+            f"{outdir}: tools/versions.py refused the generated versions: {err}"
+        ) from None
 
 
 # -- Writing the corpus -------------------------------------------------------------
@@ -906,10 +1013,15 @@ def generate(
     _prepare(outdir)
     (outdir / "articles").mkdir()
     slugs: set[str] = set()
+    revisions: list[Revision] = []
     for index in range(essays):
         essay = make_essay(seed, index, vocab, pool, topics, slugs)
         add_citations(seed, index, essay, works)
         text = render_essay(essay, by_key, floor)
+        if not floor and index % REVISED_EVERY == 0:
+            # written as version 1 was; publish() makes the current version of it
+            text, revision = make_revision(seed, index, essay, text, vocab)
+            revisions.append(revision)
         (outdir / "articles" / f"{essay.slug}.md").write_text(text, encoding="utf-8")
 
     if floor:
@@ -929,6 +1041,7 @@ def generate(
         )
         bib = header + "\n\n".join(w.text for w in works) + "\n"
         (outdir / "refs.bib").write_text(bib, encoding="utf-8")
+        publish(outdir, revisions)
     params = {"essays": essays, "entries": entries, "seed": seed, "floor": floor}
     (outdir / MARKER).write_text(json.dumps(params) + "\n", encoding="utf-8")
     return outdir

@@ -69,13 +69,53 @@ def generated(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+@pytest.fixture(scope="module")
+def built(generated) -> dict[str, subprocess.CompletedProcess]:
+    return {variant: strict_build(src, src / "_build") for variant, src in generated.items()}
+
+
 @pytest.mark.parametrize("variant", ["ours", "floor"])
-def test_builds_strictly(generated, variant):
-    src = generated[variant]
-    result = strict_build(src, src / "_build")
+def test_builds_strictly(generated, built, variant):
+    src, result = generated[variant], built[variant]
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     assert len(list((src / "_build" / "html" / "articles").glob("*.html"))) == 3
+
+
+def test_ours_is_published_with_versions(generated, built):
+    """Every essay recorded in the versions lock, as on the site, and one in
+    ten with a second version made by the editor's commands: its History, its
+    earlier version's page and its entry on the corrections page are built,
+    and every essay and version has its Signposting link set."""
+    src = generated["ours"]
+    assert built["ours"].returncode == 0, built["ours"].stderr
+    versions = corpus.versions_tool()
+    lock = versions.load(src)
+    essays = sorted((src / "articles").glob("*.md"))
+    assert sorted(lock) == [p.stem for p in essays]
+    # essay 0 of every ten has a second version; the others one
+    revised = [p for p in essays if len(lock[p.stem]) == 2]
+    assert len(revised) == 1 and all(len(lock[p.stem]) in (1, 2) for p in essays)
+    [path] = revised
+    record = versions.parse(path, src)
+    assert record.version == 2 and record.history[0].kind in corpus.REVISION_KINDS
+    assert record.history[0].note and record.history[0].date > record.date
+    earlier = path.with_suffix("") / "v1.md"
+    assert versions.Text.of(earlier.read_text(encoding="utf-8")).matches(lock[path.stem][0])
+    assert versions.Text.of(path.read_text(encoding="utf-8")).matches(lock[path.stem][1])
+    # version 1 and 2 differ by one word of one line of the body
+    old = body_of(earlier).splitlines()
+    new = body_of(path).splitlines()
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    assert len(changed) == 1 and len(changed[0][0].split()) == len(changed[0][1].split())
+    html = src / "_build" / "html"
+    page = html / "articles" / path.stem / "v1.html"
+    assert "You are reading version 1 of 2" in page.read_text(encoding="utf-8")
+    assert record.history[0].note.split("“")[0] in (html / "corrections.html").read_text(
+        encoding="utf-8"
+    )
+    linksets = {p.name for p in (html / "cite").glob("*.linkset.json")}
+    assert linksets == {f"{p.stem}.linkset.json" for p in essays} | {f"{path.stem}-v1.linkset.json"}
 
 
 def test_essays_follow_the_spec(generated):
@@ -100,6 +140,8 @@ def test_floor_has_the_same_essays_without_citations(generated):
         assert abs(prose_words(body_of(mine)) - prose_words(body_of(plain))) < 150
     conf = (generated["floor"] / "conf.py").read_text(encoding="utf-8")
     assert 'extensions = ["myst_parser"]' in conf and "peninsula" not in conf
+    assert "myst_enable_extensions" not in conf  # myst-parser as it comes
+    assert not (generated["floor"] / "articles" / "versions.lock").exists()
 
 
 def test_refs_bib_holds_every_cited_work(generated):

@@ -42,8 +42,12 @@ import os
 import re
 import runpy
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -329,10 +333,12 @@ def remove_citation(srcdir: Path) -> None:
 
 def essay_only_key(srcdir: Path) -> str:
     """A work the edited essay cites (among other pages), cited neither by
-    the front page, the glossary nor the chronology."""
+    the front page, the glossary, the chronology nor an earlier version (which
+    keeps the works it cites required)."""
     citing = cited_by(srcdir)
     own = citing[f"articles/{the_essay(srcdir).name}"]
     elsewhere = set().union(*(keys for page, keys in citing.items() if "/" not in page))
+    elsewhere |= set().union(*(cited_keys(p.read_text()) for p in srcdir.glob("articles/*/v*.md")))
     return sorted(own - elsewhere)[0]
 
 
@@ -343,8 +349,8 @@ def bib_entry(srcdir: Path, key: str) -> str:
     return text[start : text.index("\n}\n", start) + 3]
 
 
-def edit_bib_title(srcdir: Path) -> None:
-    key = essay_only_key(srcdir)
+def edit_bib_title(srcdir: Path, key: str | None = None) -> None:
+    key = key or essay_only_key(srcdir)
     entry = bib_entry(srcdir, key)
     title = re.search(r"\n  title += \{(.*)\},\n", entry)
     changed = entry.replace(
@@ -425,6 +431,19 @@ def change_date(srcdir: Path) -> None:
     new = datetime.date(*parts[:3]) + datetime.timedelta(days=1)
     old = re.search(r"^date: .*$", essay.read_text(), re.M).group(0)
     edit(essay, old, f'date: "{new.isoformat()}"')
+
+
+def retitle_essay(srcdir: Path) -> None:
+    """A new title: shown in every page's sidebar, which lists every essay."""
+    essay = the_essay(srcdir)
+    line = re.search(r"^title: .*$", essay.read_text(), re.M).group(0)
+    edit(essay, line, "title: Cormorants of the Northern Limit Line")
+
+
+def shows_the_new_title_everywhere(srcdir: Path) -> None:
+    html = published(srcdir)
+    for page in ("index.html", "glossary.html", f"articles/{the_essay(srcdir).stem}.html"):
+        assert "Cormorants of the Northern Limit Line" in page_text(html, page), page
 
 
 def remove_essay(srcdir: Path) -> None:
@@ -523,6 +542,49 @@ def shows_the_retraction(srcdir: Path) -> None:
     assert RETRACTION_NOTE in page_text(html, "corrections.html")
 
 
+def revise_unrecorded(srcdir: Path) -> None:
+    """Every essay published; then the next version of the edited one begun
+    (make revise), its note written and its text changed, and not yet
+    recorded: the draft of version 2 is the page, version 1 its own page."""
+    slug = the_essay(srcdir).stem
+    run_versions(srcdir, "record")
+    run_versions(srcdir, "revise", "--essay", slug, "--date", "2026-12-02")
+    fill_note(the_essay(srcdir), CORRECTION_NOTE)
+    edit_text(srcdir)
+
+
+def shows_the_draft(srcdir: Path) -> None:
+    html, slug = published(srcdir), the_essay(srcdir).stem
+    assert "Cormorants nest on the islets" in page_text(html, f"articles/{slug}.html")
+    assert "Cormorants" not in page_text(html, f"articles/{slug}/v1.html")
+
+
+def both_versions_key(srcdir: Path) -> str:
+    """A work that both versions of the revised essay cite, and no page but
+    them and other essays."""
+    citing = cited_by(srcdir)
+    slug = the_essay(srcdir).stem
+    own = citing[f"articles/{slug}.md"] & cited_keys(
+        (srcdir / f"articles/{slug}/v1.md").read_text()
+    )
+    elsewhere = set().union(*(keys for page, keys in citing.items() if "/" not in page))
+    return sorted(own - elsewhere)[0]
+
+
+def retitle_in_both_versions(srcdir: Path) -> None:
+    """After a revision, the title of a work both versions cite edited."""
+    edit_bib_title(srcdir, both_versions_key(srcdir))
+
+
+def shows_the_new_title_in_both_versions(srcdir: Path) -> None:
+    """The work retitled is listed anew in the References of both versions of
+    the revised essay, and in the bibliography."""
+    html, slug = published(srcdir), the_essay(srcdir).stem
+    for page in (f"articles/{slug}.html", f"articles/{slug}/v1.html", "bibliography.html"):
+        # in sentence case in the References, as APA 7 sets a work's title
+        assert "revisited" in page_text(html, page).lower(), page
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -550,11 +612,19 @@ SCENARIOS = [
     Scenario("change-authors", change_authors),
     Scenario("change-topics", change_topics),
     Scenario("change-date", change_date),
+    Scenario("retitle-essay", retitle_essay, shows=shows_the_new_title_everywhere),
     Scenario("remove-essay", remove_essay),
     Scenario("revise-essay", revise_essay, shows=shows_the_correction),
     Scenario("revise-again", revise_again, after="revise-essay", shows=shows_the_update),
     Scenario("edit-note", edit_note, after="revise-again", shows=shows_the_new_note),
     Scenario("retract-essay", retract_essay, shows=shows_the_retraction),
+    Scenario("revise-unrecorded", revise_unrecorded, shows=shows_the_draft),
+    Scenario(
+        "edit-bib-title-revised",
+        retitle_in_both_versions,
+        after="revise-essay",
+        shows=shows_the_new_title_in_both_versions,
+    ),
 ]
 BY_NAME = {s.name: s for s in SCENARIOS}
 
@@ -640,3 +710,73 @@ def test_the_scenarios_change_what_they_say(bench, tmp_path):
     change_authors(srcdir)
     names = {a["name"] for e in essays(srcdir) for a in front_matter(e)["authors"]}
     assert NEW_AUTHOR in names and old not in names
+
+
+# -- make livehtml ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, seconds: float = 60) -> bytes:
+    """The body at *url*, once the server answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read()
+        except (ConnectionError, urllib.error.URLError):
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+def wait_for(output: Path, text: str, start: int, seconds: float = 180) -> str:
+    """Wait until the live server's output, after *start*, holds *text*."""
+    deadline = time.monotonic() + seconds
+    seen = ""
+    while time.monotonic() < deadline:
+        seen = output.read_text(errors="replace")[start:]
+        if text in seen:
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"no {text!r} in {seconds} s; the live server said:\n{seen}")
+
+
+def test_a_bib_entry_edited_under_livehtml_equals_a_clean_build(bench, tmp_path):
+    """`make livehtml` rebuilds on the save of refs.bib, from its own staging
+    folder, and publishes the site a clean build of the edited sources
+    publishes: the retitled work in the pages citing it and in the bibliography,
+    and the search index made from them."""
+    bench.start_from("")
+    live_site = tmp_path / "live"
+    shutil.copytree(bench.base, live_site, symlinks=True)
+    clean = copy_sources(bench.base, tmp_path / "clean")
+    edit_bib_title(clean)
+    clean_build = start_build(clean)
+    port, output = free_port(), tmp_path / "live.log"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), SOURCE_DATE_EPOCH=EPOCH)
+    command = [sys.executable, str(REPO / "tools" / "live.py"), "--srcdir", str(live_site)]
+    command += ["--builddir", str(live_site / "_build"), "--port", str(port), *STRICT]
+    with output.open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_for(output, f"serving {published(live_site)}", 0)
+        # the server answers once its watcher has started: an edit before
+        # that would not be seen
+        get(f"http://127.0.0.1:{port}/index.html")
+        mark = len(output.read_text(errors="replace"))
+        edit_bib_title(live_site)
+        seen = wait_for(output, "published", mark)
+        assert "refs.bib" in seen and "build failed" not in seen, seen
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    finish(clean_build, clean)
+    stale = differences(published(live_site), published(clean))
+    assert not stale, "\n".join(stale)
+    shown = page_text(published(live_site), "bibliography.html").lower()
+    assert "revisited" in shown, essay_only_key(clean)

@@ -101,6 +101,7 @@ or legal text; ``note``, printed as a sentence; ``shorttitle`` and
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import string
 from collections import defaultdict
@@ -992,26 +993,106 @@ def _title_label(entry: Entry) -> Text:
     return Text(title)
 
 
-def label_works(entries: Sequence[Entry]) -> dict[str, WorkLabel]:
+def fingerprint(entry: Entry) -> bytes:
+    """A digest of everything of *entry* this style reads: its key, type,
+    fields and names. Two entries with the same fingerprint are formatted and
+    labelled alike, whatever build or process formats them."""
+    made_of = (
+        entry.key,
+        entry.type,
+        tuple(entry.fields.items()),
+        tuple((role, tuple(map(str, people))) for role, people in entry.persons.items()),
+    )
+    return hashlib.sha1(repr(made_of).encode()).digest()
+
+
+@dataclass(frozen=True)
+class _LabelFacts:
+    """What labelling a reference list needs of one of its entries alone."""
+
+    sort_key: tuple
+    #: the identity (inverted name, lower case) of each author or editor
+    identities: tuple[str, ...]
+    #: the surname of each, lower case, as APA 8.20 compares them
+    surnames: tuple[str, ...]
+    #: whether the first of them is a person, not a group
+    first_is_person: bool
+    #: who a work with no author is, for the a/b suffixes: its title
+    untitled_who: str
+    year: int | None
+    #: the in-text label of a work with no author
+    title_label: Text | None
+    abbrev: Text | None
+    quoted: bool
+    original: str
+
+
+def _label_facts(entry: Entry) -> _LabelFacts:
+    persons = _authors_or_editors(entry)
+    return _LabelFacts(
+        sort_key=_sort_key(entry),
+        identities=tuple(_identity(p) for p in persons),
+        surnames=tuple(plain(family(p)).lower() for p in persons),
+        first_is_person=bool(persons) and not is_group(persons[0]),
+        untitled_who="" if persons else "title:" + _sort_text(plain(title_of(entry))),
+        year=_year_of(entry),
+        title_label=None if persons else _title_label(entry),
+        abbrev=(
+            _latex(entry.fields["shortauthor"])
+            if len(persons) == 1 and entry.fields.get("shortauthor")
+            else None
+        ),
+        quoted=not persons and kind_of(entry).cite_title == "quoted",
+        original=original_year(entry),
+    )
+
+
+class LabelMemo:
+    """What labelling found of each entry, by the entry's fingerprint, so that
+    labelling a list again after one entry changed recomputes that entry
+    alone: ``earlier`` holds what an earlier labelling found (it may be kept
+    between builds, since it depends on nothing else), ``used`` what this
+    one used, the memo worth keeping."""
+
+    def __init__(self, earlier: dict | None = None) -> None:
+        self.earlier = earlier or {}
+        self.used: dict = {}
+
+    def get(self, key: object, make) -> object:
+        value = self.used.get(key)
+        if value is None:
+            value = self.earlier.get(key)
+            if value is None:
+                value = make()
+            self.used[key] = value
+        return value
+
+
+def label_works(entries: Sequence[Entry], memo: LabelMemo | None = None) -> dict[str, WorkLabel]:
     """Labels for the works of one reference list, following APA 7 8.18–8.20
-    (disambiguating authors) and 9.47 (``a``/``b`` suffixes by title)."""
-    ordered = sorted(entries, key=_sort_key)
+    (disambiguating authors) and 9.47 (``a``/``b`` suffixes by title).
+    With a *memo*, what depends on one entry alone is taken from it when the
+    entry has not changed."""
+    memo = memo or LabelMemo()
+    prints = {e.key: fingerprint(e) for e in entries}
+    facts: dict[str, _LabelFacts] = {
+        e.key: memo.get(prints[e.key], functools.partial(_label_facts, e)) for e in entries
+    }
+    ordered = sorted(entries, key=lambda e: facts[e.key].sort_key)
     # 8.20: different first authors sharing a surname are cited with initials
     surnames: dict[str, set[str]] = defaultdict(set)
     for entry in ordered:
-        persons = _authors_or_editors(entry)
-        if persons and not is_group(persons[0]):
-            surnames[plain(family(persons[0])).lower()].add(_identity(persons[0]))
+        fact = facts[entry.key]
+        if fact.first_is_person:
+            surnames[fact.surnames[0]].add(fact.identities[0])
     with_initials = {name for name, ids in surnames.items() if len(ids) > 1}
 
     # 9.47: same authors (in the same order) and same year take a, b, c ...
     groups: dict[tuple, list[Entry]] = defaultdict(list)
     for entry in ordered:
-        persons = _authors_or_editors(entry)
-        who = tuple(_identity(p) for p in persons) or (
-            "title:" + _sort_text(plain(title_of(entry))),
-        )
-        groups[(who, _year_of(entry))].append(entry)
+        fact = facts[entry.key]
+        who = fact.identities or (fact.untitled_who,)
+        groups[(who, fact.year)].append(entry)
     year_label: dict[str, str] = {}
     for (_, year), members in groups.items():
         base = "n.d." if year is None else "in press" if year == 10_000 else str(year)
@@ -1027,46 +1108,45 @@ def label_works(entries: Sequence[Entry]) -> dict[str, WorkLabel]:
     # 8.18: works whose "First et al." forms collide with different authors
     # get as many names as it takes to tell them apart
     counts = {e.key: 1 for e in ordered}
+    many = [e for e in ordered if len(facts[e.key].identities) >= 3]
     for _ in range(20):
         seen: dict[tuple, set[tuple]] = defaultdict(set)
-        for entry in ordered:
-            persons = _authors_or_editors(entry)
-            if len(persons) >= 3:
-                shown = tuple(_identity(p) for p in persons[: counts[entry.key]])
-                seen[(shown, year_label[entry.key])].add(tuple(_identity(p) for p in persons))
+        for entry in many:
+            ids = facts[entry.key].identities
+            shown = ids[: counts[entry.key]]
+            seen[(shown, year_label[entry.key])].add(ids)
         clashes = {k for k, v in seen.items() if len(v) > 1}
         if not clashes:
             break
-        for entry in ordered:
-            persons = _authors_or_editors(entry)
-            if len(persons) >= 3:
-                shown = tuple(_identity(p) for p in persons[: counts[entry.key]])
-                if (shown, year_label[entry.key]) in clashes:
-                    counts[entry.key] += 1
+        for entry in many:
+            shown = facts[entry.key].identities[: counts[entry.key]]
+            if (shown, year_label[entry.key]) in clashes:
+                counts[entry.key] += 1
 
     labels = {}
     for order, entry in enumerate(ordered):
-        persons = _authors_or_editors(entry)
-        if persons:
-            short_p = _short_author(persons, counts[entry.key], False, with_initials)
-            short_t = _short_author(persons, counts[entry.key], True, with_initials)
+        fact = facts[entry.key]
+        if fact.identities:
+            initialled = tuple(s in with_initials for s in fact.surnames)
+
+            def short(narrative: bool, entry: Entry = entry) -> Text:
+                persons = _authors_or_editors(entry)
+                return _short_author(persons, counts[entry.key], narrative, with_initials)
+
+            made_of = (prints[entry.key], counts[entry.key], initialled)
+            short_p = memo.get((*made_of, False), functools.partial(short, False))
+            short_t = memo.get((*made_of, True), functools.partial(short, True))
         else:
-            short_p = short_t = _title_label(entry)
-        abbrev = (
-            _latex(entry.fields["shortauthor"])
-            if len(persons) == 1 and entry.fields.get("shortauthor")
-            else None
-        )
-        quoted = not persons and kind_of(entry).cite_title == "quoted"
+            short_p = short_t = fact.title_label
         labels[entry.key] = WorkLabel(
             entry.key,
             short_p,
             short_t,
             year_label[entry.key],
             order,
-            abbrev,
-            quoted,
-            original_year(entry),
+            fact.abbrev,
+            fact.quoted,
+            fact.original,
         )
     return labels
 

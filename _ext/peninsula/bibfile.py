@@ -52,13 +52,18 @@ shows them (``_`` and ``%`` as they are).
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import pybtex
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.exceptions import PybtexError
@@ -454,9 +459,12 @@ def chunks(text: str) -> list[tuple[int, str]]:
     """The text cut at each line opening with ``@``: (first line, text)."""
     starts = [m.start() for m in ENTRY_LINE_RE.finditer(text)]
     out = []
+    line, counted = 1, 0
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        out.append((text.count("\n", 0, start) + 1, text[start:end]))
+        line += text.count("\n", counted, start)
+        counted = start
+        out.append((line, text[start:end]))
     return out
 
 
@@ -770,10 +778,64 @@ class ReadResult:
     checks: Checks = field(default_factory=dict)
 
 
-#: what checking one entry found, by what the check depends on: the entry's
-#: text, its first line (problems name lines) and the @string definitions
-#: before it. A build after one entry was edited checks that entry alone.
-Checks = dict[tuple[str, int, int], tuple[list[Problem], bool]]
+@dataclass(frozen=True)
+class ReadEntry:
+    """What reading one entry found: its scan, its parsed entry, its problems
+    and whether the style can format it. Lines are counted from the entry's
+    first line (0), so that an entry moved down the file by an edit above it
+    is not read again."""
+
+    raw: RawEntry
+    entry: Entry
+    problems: tuple[Problem, ...]
+    formattable: bool
+
+    def at(self, first_line: int) -> tuple[RawEntry, list[Problem]]:
+        """The scan and problems with the lines of the file, the entry
+        beginning at *first_line*."""
+        raw = RawEntry(
+            self.raw.kind,
+            self.raw.key,
+            self.raw.line + first_line,
+            {name: line + first_line for name, line in self.raw.fields.items()},
+        )
+        problems = [Problem(p.line + first_line, p.message, p.subtype) for p in self.problems]
+        return raw, problems
+
+
+#: what reading each entry found, by a digest of what it depends on: the
+#: entry's text and the @string definitions before it. A build after one entry
+#: was edited scans, parses and checks that entry alone.
+Checks = dict[bytes, ReadEntry]
+
+
+def _relative(raw: RawEntry, problems: list[Problem], first_line: int) -> tuple:
+    raw = RawEntry(
+        raw.kind,
+        raw.key,
+        raw.line - first_line,
+        {name: line - first_line for name, line in raw.fields.items()},
+    )
+    return raw, tuple(Problem(p.line - first_line, p.message, p.subtype) for p in problems)
+
+
+def _first_seen(raw: RawEntry, path: Path, first_seen: dict[str, tuple[Path, int]], report) -> bool:
+    """Note the entry's key; False, and the duplicate reported, when an earlier
+    entry has it."""
+    seen = first_seen.get(raw.key.lower())
+    if seen is not None:
+        where = f"line {seen[1]}" if seen[0] == path else f"{seen[0].name}:{seen[1]}"
+        report(
+            Problem(
+                raw.line,
+                f"key {raw.key!r} is used twice (first at {where}): give each "
+                "work one entry, under its own key",
+                "duplicate",
+            )
+        )
+        return False
+    first_seen[raw.key.lower()] = (path, raw.line)
+    return True
 
 
 def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None) -> ReadResult:
@@ -812,6 +874,22 @@ def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None)
             result.problems.append((str(where), problem))
 
         for first_line, chunk in chunks(text):
+            place = hashlib.sha1("\0".join([chunk, *strings]).encode()).digest()
+            read = known.get(place)
+            if read is not None:
+                raw, problems = read.at(first_line)
+                if not _first_seen(raw, path, first_seen, report):
+                    continue
+                result.checks[place] = read
+                parser.data.add_entry(raw.key, read.entry)
+                for problem in problems:
+                    report(problem)
+                if read.formattable:
+                    keys[read.entry.key] = None
+                else:
+                    result.withheld.add(read.entry.key)
+                    del parser.data.entries[read.entry.key]
+                continue
             scanner = EntryScanner(chunk, first_line, macros)
             try:
                 raw = scanner.scan()
@@ -820,21 +898,9 @@ def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None)
                 if scanner.key:
                     result.withheld.add(scanner.key)
                 continue
-            if raw is not None:
-                seen = first_seen.get(raw.key.lower())
-                if seen is not None:
-                    where = f"line {seen[1]}" if seen[0] == path else f"{seen[0].name}:{seen[1]}"
-                    report(
-                        Problem(
-                            raw.line,
-                            f"key {raw.key!r} is used twice (first at {where}): give each "
-                            "work one entry, under its own key",
-                            "duplicate",
-                        )
-                    )
-                    continue
-                first_seen[raw.key.lower()] = (path, raw.line)
-            before = set(parser.data.entries)
+            if raw is not None and not _first_seen(raw, path, first_seen, report):
+                continue
+            before = len(parser.data.entries)
             if raw is None and chunk.lstrip()[1:].lower().startswith("comment"):
                 continue
             try:
@@ -858,18 +924,20 @@ def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None)
             if raw is None:
                 strings.append(chunk[: scanner.end])  # an @string: later entries may use it
                 continue
-            for key in set(parser.data.entries) - before:
-                place = (chunk[: scanner.end], first_line, hash(tuple(strings)))
-                if place not in known:
-                    known[place] = entry_problems(parser.data.entries[key], raw)
-                problems, formattable = result.checks[place] = known[place]
-                for problem in problems:
-                    report(problem)
-                if formattable:
-                    keys[key] = None
-                else:
-                    result.withheld.add(key)
-                    del parser.data.entries[key]
+            if len(parser.data.entries) == before:
+                continue
+            # one entry per chunk: the scan stops at the end of the first
+            entry = parser.data.entries[raw.key]
+            problems, formattable = entry_problems(entry, raw)
+            relative_raw, relative_problems = _relative(raw, problems, first_line)
+            result.checks[place] = ReadEntry(relative_raw, entry, relative_problems, formattable)
+            for problem in problems:
+                report(problem)
+            if formattable:
+                keys[entry.key] = None
+            else:
+                result.withheld.add(entry.key)
+                del parser.data.entries[entry.key]
     return result
 
 
@@ -894,6 +962,43 @@ class BibFileDomain(Domain):
         return []
 
 
+#: what reading each entry found (``Checks``), kept beside the doctrees rather
+#: than in the environment: only a build after refs.bib changed reads it, and
+#: the environment, which every build loads and every parallel reader sends
+#: back whole, stays a fifth smaller at 2,000 entries
+CHECKS_FILE = "bibfile-checks.pickle"
+
+
+def _code_stamp() -> str:
+    """The checks are made by this module, the style and the dates' parser:
+    kept ones made by other code are not used."""
+    code = hashlib.sha1(repr(pybtex.__version__).encode())
+    for module in (sys.modules[__name__], apa, sys.modules[Date.__module__]):
+        code.update(Path(module.__file__).read_bytes())
+    return code.hexdigest()
+
+
+def load_checks(path: Path) -> Checks:
+    try:
+        with path.open("rb") as f:
+            stamp, checks = pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+        return {}
+    return checks if stamp == _code_stamp() else {}
+
+
+def save_checks(path: Path, checks: Checks) -> None:
+    """Written under another name, then renamed: a build stopped while writing
+    leaves the last checks, never half of them."""
+    part = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        with part.open("wb") as f:
+            pickle.dump((_code_stamp(), checks), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(part, path)
+    except OSError:
+        part.unlink(missing_ok=True)
+
+
 def read_and_check(app: Sphinx) -> None:
     """Before sphinxcontrib-bibtex: parse the bib files if they changed, hand it
     the sound entries, and report every problem at its line."""
@@ -906,8 +1011,10 @@ def read_and_check(app: Sphinx) -> None:
         return  # sphinxcontrib-bibtex reports a missing file
     if is_bibdata_outdated(cite.data["bibdata"], paths, encoding):
         mtimes = {path: get_mtime(path) for path in paths}
-        result = read_bibfiles(paths, encoding, ours.data.get("checks"))
-        ours.data["checks"] = result.checks
+        kept = Path(app.doctreedir) / CHECKS_FILE
+        result = read_bibfiles(paths, encoding, load_checks(kept))
+        save_checks(kept, result.checks)
+        ours.data.pop("checks", None)  # where an earlier version kept them
         cite.data["bibdata"] = BibData(
             encoding=encoding,
             bibfiles={path: BibFile(mtime=mtimes[path], keys=result.keys[path]) for path in paths},
@@ -930,7 +1037,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", read_and_check, priority=450)
     return {
         "version": "2.0",
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -11,20 +11,27 @@ the essays that cite it.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import docutils
+import pybtex
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from . import apa, citations
 from .citations import (
     ENTRY_ID,
     bib_entries,
     citations_domain,
-    format_works,
-    reference_entries,
+    formatted,
+    reference_paragraph,
+    render,
+    warn_format,
 )
 from .essays import doc_link
 
@@ -34,6 +41,55 @@ if TYPE_CHECKING:
 
 class corpus_bibliography(nodes.General, nodes.Element):
     """Placeholder for the corpus bibliography, filled at write time."""
+
+
+class BibliographyCache:
+    """What formatting the corpus bibliography found, kept beside the doctrees
+    from one build to the next: the label memo (``apa.LabelMemo``) and each
+    work's rendered reference, by the work's fingerprint and year label. Both
+    depend on the entry alone (and the label on the list, which is why the
+    year label is part of the key), and on the style's code: the cache is
+    stamped with the source of the modules that make it, and one made by
+    other code is not used."""
+
+    FILE = "corpus-bibliography.pickle"
+
+    def __init__(self, labels: dict, references: dict[tuple, list[nodes.Node]]) -> None:
+        self.labels = labels
+        self.references = references
+
+    @staticmethod
+    def stamp() -> str:
+        code = hashlib.sha1()
+        for module in (apa, citations, sys.modules[__name__]):
+            code.update(Path(module.__file__).read_bytes())
+        code.update(repr((pybtex.__version__, docutils.__version__)).encode())
+        return code.hexdigest()
+
+    @classmethod
+    def load(cls, folder: Path) -> BibliographyCache:
+        try:
+            with (folder / cls.FILE).open("rb") as f:
+                stamp, labels, references = pickle.load(f)
+            if stamp == cls.stamp():
+                return cls(labels, references)
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
+            pass
+        return cls({}, {})
+
+    def save(self, folder: Path) -> None:
+        # written whole under another name, then renamed: a build stopped
+        # while writing leaves the last cache, never half of one; a cache that
+        # could not be written (a full disk) is only made again next time
+        part = folder / f"{self.FILE}.{os.getpid()}"
+        try:
+            with part.open("wb") as f:
+                pickle.dump(
+                    (self.stamp(), self.labels, self.references), f, pickle.HIGHEST_PROTOCOL
+                )
+            os.replace(part, folder / self.FILE)
+        except OSError:
+            part.unlink(missing_ok=True)
 
 
 class CorpusBibliographyDirective(SphinxDirective):
@@ -59,28 +115,36 @@ class FillCorpusBibliography(SphinxPostTransform):
             placeholder.replace_self(box)
 
     def formatted_list(self) -> nodes.container | None:
-        """Every entry, formatted; kept beside the doctrees until refs.bib changes,
-        since labelling and formatting thousands of entries is the costly part."""
-        digests = citations_domain(self.env).data["digests"]
-        stamp = hashlib.sha1(repr(sorted(digests.items())).encode()).hexdigest()
-        cache = Path(self.env.doctreedir) / "corpus-bibliography.pickle"
-        try:
-            with cache.open("rb") as f:
-                cached_stamp, box = pickle.load(f)
-            if cached_stamp == stamp:
-                return box
-        except (OSError, pickle.PickleError, EOFError, ValueError):
-            pass
+        """Every entry, labelled and formatted. What labelling and formatting
+        found of each entry is kept beside the doctrees between builds (see
+        ``BibliographyCache``), so that after one entry of refs.bib changed only
+        that entry is formatted again, and its neighbours relabelled if its
+        label changed theirs."""
         works = list(bib_entries(self.env).values())
-        result = format_works(works, "bibliography", self.document)
-        if result is None:
+        folder = Path(self.env.doctreedir)
+        cache = BibliographyCache.load(folder)
+        memo = apa.LabelMemo(cache.labels)
+        try:
+            labels = apa.label_works(works, memo)
+            order = sorted(works, key=lambda e: labels[e.key].order)
+            made_of = {e.key: (apa.fingerprint(e), labels[e.key].year) for e in order}
+            kept: dict[tuple, list[nodes.Node]] = {}
+            for entry in order:
+                made = made_of[entry.key]
+                rendered = cache.references.get(made)
+                if rendered is None:
+                    rendered = render(formatted(entry, labels[entry.key].year))
+                kept[made] = rendered
+        except apa.BibEntryError as err:
+            warn_format("bibliography", err, self.document)
             return None
-        labels, formatted = result
-        box = reference_entries(
-            works, labels, formatted, classes=["reference-list", "corpus-bibliography"]
-        )
-        with cache.open("wb") as f:
-            pickle.dump((stamp, box.deepcopy()), f, pickle.HIGHEST_PROTOCOL)
+        if kept.keys() != cache.references.keys() or memo.used.keys() != cache.labels.keys():
+            # saved before the nodes go into the page, which they would
+            # otherwise bring into the pickle through their parents
+            BibliographyCache(memo.used, kept).save(folder)
+        box = nodes.container("", classes=["reference-list", "corpus-bibliography"])
+        for entry in order:
+            box += reference_paragraph(entry.key, kept[made_of[entry.key]])
         return box
 
     def add_cited_in(self, box: nodes.container) -> None:
@@ -96,7 +160,9 @@ class FillCorpusBibliography(SphinxPostTransform):
                 if earlier is not None and key in cited.get(earlier.current_doc, ()):
                     continue
                 citing.setdefault(key, []).append(docname)
-        for para in box.findall(nodes.paragraph):
+        # the entries are the box's children: a search of the whole box would
+        # walk each note as it is added
+        for para in box.children:
             key = para["ids"][0][len(ENTRY_ID.format(key="")) :]
             docs = citing.get(key, [])
             if not docs:

@@ -160,9 +160,17 @@ def _digest(entry: Entry) -> str:
 
 
 def note_bib_changes(app: Sphinx) -> None:
-    """Record which entries of refs.bib changed since the last build."""
+    """Record which entries of refs.bib changed since the last build. When the
+    files are as they were when the digests were taken (their dates and
+    encoding, as read with them), no entry changed: none is digested again."""
     domain = citations_domain(app.env)
-    entries = bib_entries(app.env)
+    data = bib_data(app.env)
+    read = [data.encoding, *sorted((str(p), f.mtime) for p, f in data.bibfiles.items())]
+    if domain.data.get("digested") == read:
+        app.env.peninsula_changed_keys = set()  # type: ignore[attr-defined]
+        return
+    domain.data["digested"] = read
+    entries = data.data.entries
     new = {key: _digest(entry) for key, entry in entries.items()}
     old = domain.data["digests"]
     changed = {key for key in new.keys() | old.keys() if new.get(key) != old.get(key)}
@@ -378,15 +386,24 @@ def format_works(
         labels = apa.label_works(works)
         return labels, {e.key: formatted(e, labels[e.key].year) for e in works}
     except apa.BibEntryError as err:
-        logger.warning(
-            "cannot format the %s: %s",
-            what,
-            err,
-            location=location,
-            type="citations",
-            subtype="format",
-        )
+        warn_format(what, err, location)
         return None
+
+
+def warn_format(what: str, err: apa.BibEntryError, location: Any) -> None:
+    logger.warning(
+        "cannot format the %s: %s",
+        what,
+        err,
+        location=location,
+        type="citations",
+        subtype="format",
+    )
+
+
+def reference_paragraph(key: str, rendered: list[nodes.Node]) -> nodes.paragraph:
+    """One entry of a References list, with the id its citations link to."""
+    return nodes.paragraph("", "", *rendered, ids=[ENTRY_ID.format(key=key)], classes=["reference"])
 
 
 def reference_entries(
@@ -398,14 +415,7 @@ def reference_entries(
     """The entries as paragraphs in list order, each with the id citations link to."""
     box = nodes.container("", classes=classes)
     for entry in sorted(works, key=lambda e: labels[e.key].order):
-        para = nodes.paragraph(
-            "",
-            "",
-            *render(formatted[entry.key]),
-            ids=[ENTRY_ID.format(key=entry.key)],
-            classes=["reference"],
-        )
-        box += para
+        box += reference_paragraph(entry.key, render(formatted[entry.key]))
     return box
 
 
