@@ -188,13 +188,26 @@ latex_domain_indices = False
 # xelatex, is not among the packages installed
 latex_use_xindy = False
 latex_show_urls = "no"
-latex_additional_files = ["_static/latex/peninsula.sty"]
+# our style and fonts; and the Makefile that replaces Sphinx's there, which
+# dumps the preamble every essay shares as a format (peninsula-format.ltx,
+# with the font metrics peninsula-metrics.ltx measures) and compiles with it
+latex_additional_files = [
+    "_static/latex/peninsula.sty",
+    "_static/latex/peninsula-fonts.sty",
+    "_static/latex/peninsula-format.ltx",
+    "_static/latex/peninsula-metrics.ltx",
+    "_static/latex/Makefile",
+]
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
     "fncychap": "",  # plain chapter titles: essays are not numbered chapters
     "printindex": "",  # an essay collection has no general index
-    "preamble": r"\usepackage{peninsula}",
+    # FreeSerif and its kin, where Sphinx sets its fonts (peninsula-fonts.sty)
+    "fontpkg": r"\usepackage{peninsula-fonts}",
+    # \endofdump ends the preamble every essay shares, which the Makefile
+    # dumps once as their format (peninsula.pdfs); what follows is the essay's
+    "preamble": "\\usepackage{peninsula}\n\\endofdump",
 }
 
 # -- EPUB output (peninsula.epub) --------------------------------------------

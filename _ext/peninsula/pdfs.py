@@ -26,6 +26,18 @@ edition, as a journal keeps a retracted article in its issue: the retraction
 notice is boxed on its first page and every page of it is marked RETRACTED,
 so that no page of it can be read, printed or passed on as endorsed.
 
+Making the PDFs is most of what `make latexpdf` costs, so the LaTeX build
+does no more than an edit asks. Sphinx's LaTeX builder writes every document
+on every build; here (:class:`EssayLaTeXBuilder`) an essay's ``.tex`` is
+written again only when its page is (Sphinx read it again, or another
+extension asked for the page), when the settings changed, or when the last
+build stopped before writing it; the edition is written on every build. The
+Makefile of the LaTeX folder (``_static/latex/Makefile``) compiles what
+changed, and dumps the preamble every essay shares once as a format, which
+each essay loads instead of its two dozen packages: this module writes that
+preamble, ``peninsula-essay.ltx``, up to the line with ``\\endofdump``
+(conf.py's ``latex_elements``).
+
 On the site, each essay's header links its PDF, ``{pdf-edition}`text``` links
 the PDF edition, and the HTML build copies the PDFs from the LaTeX build
 beside it (``_build/latex`` for ``_build/html``) into ``pdf/``; ``make site``
@@ -40,15 +52,19 @@ copies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Set
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import sphinx
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util._serialise import stable_hash
 from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import copyfile, relative_uri
 from sphinx.util.texescape import escape
@@ -71,6 +87,16 @@ logger = logging.getLogger(__name__)
 PDF_DIR = "pdf"
 #: the parts of the LaTeX template an essay's PDF sets for itself
 ESSAY_CONTEXT = ("date", "maketitle", "tableofcontents", "classoptions")
+#: in the LaTeX folder: the preamble every essay shares, which the Makefile
+#: dumps as their format
+SHARED_PREAMBLE = "peninsula-essay.ltx"
+#: what ends that preamble, on a line of conf.py's ``latex_elements["preamble"]``
+END_OF_SHARED = r"\endofdump"
+#: in the LaTeX folder: the settings the essays' .tex were written with, and
+#: the essays a build set out to write and had not written yet
+WRITTEN = "peninsula-essays.json"
+#: settings no .tex depends on: the essays' entries come from their pages
+UNWRITTEN_SETTINGS = frozenset({"latex_documents", "peninsula_pdf_dir", "peninsula_epub_dir"})
 #: how the History names the version a web page shows; a PDF has pages of its own
 THIS_PAGE = " (this page)"
 THIS_VERSION = " (this version)"
@@ -371,6 +397,81 @@ class LinkPagesOutsideThePdf(SphinxPostTransform):
                 return None
 
 
+class EssayLaTeXBuilder(LaTeXBuilder):
+    """Sphinx's LaTeX builder, which writes an essay's ``.tex`` only when it may
+    have changed: when its page is written (Sphinx read it again, or an
+    extension asked for it), when a setting changed (any of them, as
+    Sphinx's HTML builder judges its pages), or when the build that set out
+    to write it stopped first. The edition, and any other document of
+    ``latex_documents``, is written on every build, as Sphinx does."""
+
+    def get_outdated_docs(self) -> list[str]:
+        return [entry[0] for entry in self.config.latex_documents]
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        essays = essays_domain(self.env).essays
+        written = Path(self.outdir) / WRITTEN
+        settings = self.settings_hash()
+        try:
+            before = json.loads(written.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+        if not isinstance(before, dict) or before.get("settings") != settings:
+            wanted = set(essays)
+        else:
+            wanted = (set(docnames) | set(before.get("unwritten", []))) & set(essays)
+            wanted |= {
+                entry[0]
+                for entry in self.document_data
+                if entry[0] in essays and not (Path(self.outdir) / entry[1]).is_file()
+            }
+        self.document_data = [
+            entry for entry in self.document_data if entry[0] not in essays or entry[0] in wanted
+        ]
+        # noted first: a build stopped while writing leaves them to the next
+        self.note_written(settings, sorted(wanted))
+        super().write_documents(docnames)
+        self.note_written(settings, [])
+        ours = [entry[1] for entry in self.document_data if entry[0] in essays]
+        everyone = [f"{essays[doc].slug}.tex" for doc in sorted(essays)]
+        write_shared_preamble(Path(self.outdir), ours + everyone)
+
+    def settings_hash(self) -> str:
+        values = {
+            value.name: value.value for value in self.config if value.name not in UNWRITTEN_SETTINGS
+        }
+        return stable_hash([sphinx.__version__, values, sorted(self.tags)])
+
+    def note_written(self, settings: str, unwritten: list[str]) -> None:
+        text = json.dumps({"settings": settings, "unwritten": unwritten}, indent=1) + "\n"
+        (Path(self.outdir) / WRITTEN).write_text(text, encoding="utf-8")
+
+
+def write_shared_preamble(outdir: Path, essays: list[str]) -> None:
+    """Write the preamble of the essays up to the line that ends what they
+    share (:data:`END_OF_SHARED`), for the Makefile to dump as their format;
+    only when it changed, so that the format is not made again for nothing.
+    It is read from the first of *essays* (their .tex files, those written
+    by this build first) that is there: every essay is written from the same
+    template and settings, and the Makefile compiles with the format only an
+    essay whose .tex opens with it, byte for byte. Without that line (a
+    project that does not mark its shared preamble) there is no format."""
+    shared = outdir / SHARED_PREAMBLE
+    for name in essays:
+        try:
+            text = (outdir / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        head, found, rest = text.partition("\n" + END_OF_SHARED)
+        if not found:
+            break
+        preamble = head + found + rest.partition("\n")[0] + "\n"
+        if not shared.is_file() or shared.read_text(encoding="utf-8") != preamble:
+            shared.write_text(preamble, encoding="utf-8")
+        return
+    shared.unlink(missing_ok=True)
+
+
 # -- HTML: links to the PDFs, and the PDFs themselves ------------------------------
 
 
@@ -546,6 +647,7 @@ def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.essays")
+    app.add_builder(EssayLaTeXBuilder, override=True)
     # not "env": where the PDFs are read from changes no page
     app.add_config_value("peninsula_pdf_dir", "", "", str)
     app.add_node(essay_pdf_link)
