@@ -117,7 +117,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import apa
 from .citations import end_section, render
-from .essays import Credits, Essay, credits, essays_domain, is_essay
+from .essays import Credits, Essay, credits, essays_domain, is_essay, remove_files_of_removed_essays
 from .frontmatter import Version
 from .site import page_url
 
@@ -527,20 +527,9 @@ def write_cite_files(app: Sphinx, pagename: str, *args: Any) -> None:
         (folder / f"{stem}.{suffix}").write_text(text, encoding="utf-8")
 
 
-def remove_cite_files(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """The downloads of an essay or version that no longer exists,
-    which an incremental build would otherwise keep publishing; its record is
-    still there, since Sphinx forgets a removed document after this event."""
-    domain = essays_domain(env)
-    for docname in removed:
-        if record := domain.record(docname):
-            for _label, _highlight, suffix, _write in DOWNLOADS:
-                (Path(app.outdir) / CITE_DIR / f"{file_stem(record)}.{suffix}").unlink(
-                    missing_ok=True
-                )
-    return []
+def cite_files(record: Essay) -> list[str]:
+    """The downloads of an essay or version, by path in the output folder."""
+    return [f"{CITE_DIR}/{file_stem(record)}.{suffix}" for _l, _h, suffix, _w in DOWNLOADS]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -550,7 +539,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", add_cite_section, priority=450)
     app.add_post_transform(FillCiteBoxes)
     app.connect("html-page-context", write_cite_files)
-    app.connect("env-get-outdated", remove_cite_files)
+    remove_files_of_removed_essays(app, cite_files, site_only=False)
     return {
         "version": "1.0",
         # 2: the downloads are journal articles, with a CSL-JSON file beside them

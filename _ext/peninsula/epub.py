@@ -83,7 +83,14 @@ from sphinx.util.osutil import copyfile, relative_uri
 from .chronology import NARROW
 from .essays import Essay, credits, essays_domain
 from .feed import timestamp
-from .pdfs import THIS_PAGE, THIS_VERSION, add_version_line, has_history
+from .pdfs import (
+    THIS_PAGE,
+    THIS_VERSION,
+    add_version_line,
+    has_history,
+    pages_holding,
+    track_pages_holding,
+)
 from .site import base_url, is_site_builder, page_url
 
 if TYPE_CHECKING:
@@ -949,26 +956,8 @@ def epub_published(env: BuildEnvironment) -> bool:
     return bool(getattr(env, "peninsula_epub", False))
 
 
-def _linking_pages(env: BuildEnvironment) -> set[str]:
-    """The pages that link the EPUB edition (``{epub-edition}``)."""
-    if not hasattr(env, "peninsula_epub_pages"):
-        env.peninsula_epub_pages = set()  # type: ignore[attr-defined]
-    return env.peninsula_epub_pages  # type: ignore[attr-defined]
-
-
-def note_epub_links(app: Sphinx, doctree: nodes.document) -> None:
-    if any(True for _ in doctree.findall(epub_edition)):
-        _linking_pages(app.env).add(app.env.docname)
-
-
-def purge_epub_links(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _linking_pages(env).discard(docname)
-
-
-def merge_epub_links(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    _linking_pages(env).update(_linking_pages(other) & docnames)
+#: where the pages that link the EPUB edition (``{epub-edition}``) are kept
+EPUB_PAGES = "peninsula_epub_pages"
 
 
 def note_published_epub(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -982,7 +971,7 @@ def note_published_epub(app: Sphinx, env: BuildEnvironment) -> list[str]:
     env.peninsula_epub = now  # type: ignore[attr-defined]
     if before is None or before == now:
         return []
-    return sorted(_linking_pages(env) & env.found_docs)
+    return sorted(pages_holding(env, EPUB_PAGES) & env.found_docs)
 
 
 def make_epub_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -1043,9 +1032,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", book_context, priority=900)
     app.add_node(epub_edition)
     app.add_role("epub-edition", epub_edition_role)
-    app.connect("doctree-read", note_epub_links)
-    app.connect("env-purge-doc", purge_epub_links)
-    app.connect("env-merge-info", merge_epub_links)
+    track_pages_holding(app, epub_edition, EPUB_PAGES)
     app.connect("env-get-updated", note_published_epub)
     app.connect("doctree-resolved", make_epub_links)
     app.connect("build-finished", copy_epub)

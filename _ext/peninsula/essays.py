@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -40,7 +40,7 @@ from .citations import bib_entries, citations_domain
 from .frontmatter import Author, Essay, Known, name_separators
 from .frontmatter import doc_slug as doc_slug  # pdfs takes it from here
 from .frontmatter import slugify as slugify  # browse takes it from here
-from .site import setting_location
+from .site import is_site_builder, setting_location
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -126,6 +126,30 @@ class EssaysDomain(Domain):
 
 def essays_domain(env: BuildEnvironment) -> EssaysDomain:
     return cast(EssaysDomain, env.get_domain("essays"))
+
+
+def remove_files_of_removed_essays(
+    app: Sphinx, files: Callable[[Essay], list[str]], *, site_only: bool = True
+) -> None:
+    """Delete from the output folder the *files* (paths in it) of every essay or
+    version removed since the last build, which an incremental build would
+    otherwise keep publishing; at ``env-get-outdated`` its record is still
+    there, since Sphinx forgets a removed document after this event. With
+    *site_only*, only the website's builders have such files."""
+
+    def remove(
+        app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
+        if site_only and not is_site_builder(app):
+            return []
+        domain = essays_domain(env)
+        for docname in removed:
+            if record := domain.record(docname):
+                for path in files(record):
+                    (Path(app.outdir) / path).unlink(missing_ok=True)
+        return []
+
+    app.connect("env-get-outdated", remove)
 
 
 def is_essay(app: Sphinx, docname: str) -> bool:

@@ -95,7 +95,14 @@ from . import apa
 from .citations import bib_entries, citations_domain
 from .cite import CITE_DIR, file_stem, full_title
 from .dates import Date
-from .essays import AUTHOR_PAGE, Essay, ancestors, credits, essays_domain
+from .essays import (
+    AUTHOR_PAGE,
+    Essay,
+    ancestors,
+    credits,
+    essays_domain,
+    remove_files_of_removed_essays,
+)
 from .pdfs import essay_pdf, pdf_published
 from .site import base_url, is_site_builder, page_url, write_if_changed
 from .titlecard import HEIGHT, WIDTH, card_url
@@ -404,18 +411,6 @@ def write_json_ld(path: Path, data: dict) -> None:
     write_if_changed(path, text.encode())
 
 
-def remove_json_ld(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """The JSON-LD file of an essay or version that no longer exists."""
-    if is_site_builder(app):
-        domain = essays_domain(env)
-        for docname in removed:
-            if record := domain.record(docname):
-                (Path(app.outdir) / jsonld_path(record)).unlink(missing_ok=True)
-    return []
-
-
 # -- OpenGraph and Twitter cards, for every page ------------------------------------
 
 #: the longest description a link preview shows whole
@@ -492,7 +487,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.signposting")
     app.connect("html-page-context", add_head_tags, priority=400)
     app.connect("html-page-context", add_opengraph_tags, priority=410)
-    app.connect("env-get-outdated", remove_json_ld)
+    remove_files_of_removed_essays(app, lambda record: [jsonld_path(record)])
     return {
         "version": "1.0",
         "env_version": 1,

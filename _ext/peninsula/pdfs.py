@@ -550,26 +550,37 @@ def wanted_pdfs(app: Sphinx) -> dict[str, str | None]:
     return {corpus_pdf(app.config): None} | {essay_pdf(doc): doc for doc in sorted(essays)}
 
 
-def _edition_pages(env: BuildEnvironment) -> set[str]:
-    """The pages that link the PDF edition (``{pdf-edition}``)."""
-    if not hasattr(env, "peninsula_pdf_edition_pages"):
-        env.peninsula_pdf_edition_pages = set()  # type: ignore[attr-defined]
-    return env.peninsula_pdf_edition_pages  # type: ignore[attr-defined]
+def pages_holding(env: BuildEnvironment, attribute: str) -> set[str]:
+    """The pages kept in ``env.<attribute>`` by :func:`track_pages_holding`."""
+    if not hasattr(env, attribute):
+        setattr(env, attribute, set())
+    return getattr(env, attribute)
 
 
-def note_edition_links(app: Sphinx, doctree: nodes.document) -> None:
-    if any(True for _ in doctree.findall(pdf_edition)):
-        _edition_pages(app.env).add(app.env.docname)
+def track_pages_holding(app: Sphinx, node_type: type[nodes.Node], attribute: str) -> None:
+    """Keep in ``env.<attribute>`` the pages whose doctree holds a *node_type*
+    (a link to an edition), across incremental and parallel reads, so that
+    they can be written again when what they link appears or goes away."""
+
+    def note(app: Sphinx, doctree: nodes.document) -> None:
+        if any(True for _ in doctree.findall(node_type)):
+            pages_holding(app.env, attribute).add(app.env.docname)
+
+    def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        pages_holding(env, attribute).discard(docname)
+
+    def merge(
+        app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+    ) -> None:
+        pages_holding(env, attribute).update(pages_holding(other, attribute) & docnames)
+
+    app.connect("doctree-read", note)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
 
 
-def purge_edition_links(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _edition_pages(env).discard(docname)
-
-
-def merge_edition_links(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    _edition_pages(env).update(_edition_pages(other) & docnames)
+#: where the pages that link the PDF edition (``{pdf-edition}``) are kept
+EDITION_PAGES = "peninsula_pdf_edition_pages"
 
 
 def note_published_pdfs(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -590,7 +601,7 @@ def note_published_pdfs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed = before ^ now
     pages = {doc for path, doc in wanted_pdfs(app).items() if doc and path in changed}
     if corpus_pdf(app.config) in changed:
-        pages |= _edition_pages(env)
+        pages |= pages_holding(env, EDITION_PAGES)
     return sorted(pages & env.found_docs)
 
 
@@ -655,9 +666,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("pdf-edition", pdf_edition_role)
     # after peninsula.essays has made the header (350)
     app.connect("doctree-read", add_pdf_link, priority=360)
-    app.connect("doctree-read", note_edition_links)
-    app.connect("env-purge-doc", purge_edition_links)
-    app.connect("env-merge-info", merge_edition_links)
+    track_pages_holding(app, pdf_edition, EDITION_PAGES)
     app.connect("env-get-updated", note_published_pdfs)
     app.connect("write-started", add_essay_documents)
     app.connect("doctree-resolved", set_title_block)

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .cite import CITE_DIR, DOWNLOADS, file_stem
-from .essays import Essay, essays_domain
+from .essays import Essay, essays_domain, remove_files_of_removed_essays
 from .head import jsonld_path
 from .pdfs import essay_pdf, pdf_published
 from .site import base_url, is_site_builder, page_url, write_if_changed
@@ -180,23 +180,11 @@ def header_rules(app: Sphinx) -> str:
     return "".join(rules)
 
 
-def remove_linksets(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """The link set of an essay or version that no longer exists."""
-    if is_site_builder(app):
-        domain = essays_domain(env)
-        for docname in removed:
-            if record := domain.record(docname):
-                (Path(app.outdir) / linkset_path(record)).unlink(missing_ok=True)
-    return []
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.cite")
     app.setup_extension("peninsula.security")
     # after peninsula.head (400), whose JSON-LD file the links name
     app.connect("html-page-context", add_signposts, priority=420)
-    app.connect("env-get-outdated", remove_linksets)
+    remove_files_of_removed_essays(app, lambda record: [linkset_path(record)])
     app.connect("peninsula-header-rules", header_rules)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,14 +29,13 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from .cite import file_stem
-from .essays import Essay, byline_text, essays_domain
+from .essays import Essay, byline_text, essays_domain, remove_files_of_removed_essays
 from .pdfs import version_text
 from .site import base_url, is_site_builder, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-    from sphinx.environment import BuildEnvironment
 
 CARD_DIR = "cards"
 #: 16:9, one of the ratios Google asks article images in, 1200 pixels wide
@@ -173,21 +172,8 @@ def write_card(
     write_if_changed(path, card_svg(record, app.config).encode())
 
 
-def remove_cards(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """The card of an essay or version that no longer exists (its record is
-    still there: Sphinx forgets a removed document after this event)."""
-    if is_site_builder(app):
-        domain = essays_domain(env)
-        for docname in removed:
-            if record := domain.record(docname):
-                (Path(app.outdir) / card_path(record)).unlink(missing_ok=True)
-    return []
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("peninsula.essays")
     app.connect("html-page-context", write_card)
-    app.connect("env-get-outdated", remove_cards)
+    remove_files_of_removed_essays(app, lambda record: [card_path(record)])
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
