@@ -28,7 +28,8 @@
   const root = new URL(document.documentElement.dataset.content_root || "./", location.href);
 
   let pagefind = null;
-  let essays = null; /* pagefind/essays.json: the essays' records, fetched when first needed */
+  /* pagefind/essays/: the essays' records by filter value, each file fetched when first needed */
+  const essayFiles = new Map();
   let current = null; /* the results of the last search */
   let shown = 0;
   let serial = 0; /* a later search makes the results of an earlier one stale */
@@ -188,15 +189,38 @@
   }
 
   /* With filters and no words, Pagefind would fetch every chunk of its index;
-     the essays' records hold all that a list by filters needs. */
-  function loadEssays() {
-    if (!essays) {
-      essays = fetch(new URL("pagefind/essays.json", root)).then((response) => {
-        if (!response.ok) throw new Error(`pagefind/essays.json: ${response.status}`);
-        return response.json();
-      });
+     the essays' records hold all that a list by filters needs. They are split
+     by filter value (peninsula.search): only the files of the values chosen
+     are fetched, and put back newest first. */
+  function essayFile(name) {
+    if (!essayFiles.has(name)) {
+      const url = new URL(`pagefind/essays/${name}`, root);
+      essayFiles.set(
+        name,
+        fetch(url).then((response) => {
+          if (!response.ok) throw new Error(`pagefind/essays/${name}: ${response.status}`);
+          return response.json();
+        })
+      );
     }
-    return essays;
+    return essayFiles.get(name);
+  }
+
+  /* every essay having one of the chosen values of at least one filter */
+  async function loadEssays(filters) {
+    const index = await essayFile("index.json");
+    const names = new Set();
+    for (const [facet, filter] of Object.entries(filters)) {
+      for (const value of filter.any) {
+        const name = (index[facet] || {})[value];
+        if (name) names.add(name);
+      }
+    }
+    const byUrl = new Map();
+    for (const listed of await Promise.all([...names].map(essayFile))) {
+      for (const essay of listed) byUrl.set(essay.url, essay);
+    }
+    return [...byUrl.values()].sort((a, b) => a.order - b.order);
   }
 
   function matches(essay, filters, skip) {
@@ -205,12 +229,19 @@
     );
   }
 
-  /* as Pagefind counts: the results a value would give, with the other filters */
-  function listCounts(all, filters) {
+  /* as Pagefind counts: the results a value would give, with the other
+     filters. Every essay those could count is among the records fetched for
+     another filter chosen; a filter alone counts as with no filter: Pagefind's
+     totals (*totals*). */
+  function listCounts(some, filters, totals) {
     const counts = {};
     for (const facet of FACETS) {
+      if (!Object.keys(filters).some((name) => name !== facet.name)) {
+        counts[facet.name] = totals[facet.name] || {};
+        continue;
+      }
       const of = (counts[facet.name] = {});
-      for (const essay of all) {
+      for (const essay of some) {
         if (!matches(essay, filters, facet.name)) continue;
         for (const value of essay[facet.name] || []) of[value] = (of[value] || 0) + 1;
       }
@@ -285,13 +316,13 @@
       return;
     }
     if (!query) {
-      const all = await loadEssays();
+      const [some, totals] = await Promise.all([loadEssays(filters), pagefind.filters()]);
       if (mine !== serial) return;
-      const found = all.filter((essay) => matches(essay, filters));
+      const found = some.filter((essay) => matches(essay, filters));
       current = { results: found.map(listItem) };
       shown = 0;
       list.replaceChildren();
-      drawCounts(listCounts(all, filters));
+      drawCounts(listCounts(some, filters, totals));
       await showMore();
       say(describe(query, filters, found.length));
       return;

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from browser import DESKTOP, launch, serve  # noqa: E402
 
 #: the query part of a search's address: a common word, a rarer one, an exact
-#: phrase, words with a filter, and a filter alone (listed from pagefind/essays.json)
+#: phrase, words with a filter, and a filter alone (listed from pagefind/essays/)
 QUERIES = [
     "q=diplomacy",
     "q=sanctions",

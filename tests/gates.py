@@ -68,13 +68,20 @@ def readable_bytes(path: Path) -> bytes:
     return data
 
 
-def staged_build(srcdir: Path, builder: str = "html") -> subprocess.CompletedProcess:
-    """Build *srcdir* into its _build/ as `make` does; stderr has the messages."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"))
+def staged_build(
+    srcdir: Path,
+    builder: str = "html",
+    env: dict[str, str] | None = None,
+    options: list[str] | None = None,
+) -> subprocess.CompletedProcess:
+    """Build *srcdir* into its _build/ as `make` does (*options*: the
+    Makefile's SPHINXOPTS, *env*: settings added to the environment); stderr
+    has the messages."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), **(env or {}))
     return subprocess.run(
         [sys.executable, str(BUILD), builder, "--srcdir", str(srcdir)]
         + ["--builddir", str(srcdir / "_build")]
-        + STRICT,
+        + (STRICT if options is None else options),
         capture_output=True,
         text=True,
         check=False,

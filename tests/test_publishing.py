@@ -79,6 +79,122 @@ def test_a_rebuild_publishes_only_what_changed(broken_copy):
     assert not list(published.rglob(".publish-*"))
 
 
+NOT_STARTED = "nothing changed since the last build, which succeeded: Sphinx was not started"
+
+
+def settle(project: Path, **env: str) -> subprocess.CompletedProcess:
+    """Build until a build is taken as unchanged (a copied project is read
+    again in full first); that build's result."""
+    for _ in range(3):
+        result = staged_build(project, env=env)
+        assert result.returncode == 0, result.stderr
+        if NOT_STARTED in result.stdout:
+            return result
+    raise AssertionError(result.stdout + result.stderr)
+
+
+def pages_of(digest: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in digest.items() if not name.startswith("pagefind/")}
+
+
+def test_a_build_that_would_change_nothing_does_not_start_sphinx(broken_copy):
+    published = broken_copy / "_build" / "html"
+    staged = broken_copy / "_build" / ".staging" / "html"
+    result = settle(broken_copy)
+    assert PUBLISHED.search(result.stdout).groups() == ("0", "0"), result.stdout
+    assert "build succeeded" not in result.stdout + result.stderr
+    site = tree_digest(published)
+    # a published page changed by hand is put back from staging
+    page = published / "articles" / "the-line.html"
+    page.write_text(page.read_text().replace("</body>", "<p>by hand</p></body>"))
+    result = settle(broken_copy)
+    assert PUBLISHED.search(result.stdout).groups() == ("1", "0"), result.stdout
+    assert tree_digest(published) == site
+    # a file Sphinx wrote, changed or gone: Sphinx runs and writes it again
+    (staged / "articles" / "the-line.html").unlink()
+    result = staged_build(broken_copy)
+    assert result.returncode == 0 and NOT_STARTED not in result.stdout, result.stdout
+    # the same pages (Pagefind, run again, may write its filters in another order)
+    assert pages_of(tree_digest(published)) == pages_of(site)
+    settle(broken_copy)
+    # an essay edited with its size and date kept is seen by its bytes
+    essay = broken_copy / "articles" / "the-line.md"
+    stat = essay.stat()
+    text = essay.read_text()
+    assert "runs between" in text
+    essay.write_text(text.replace("runs between", "runs betwixt"))
+    os.utime(essay, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert essay.stat().st_size == stat.st_size
+    result = staged_build(broken_copy)
+    # Sphinx starts, and reads again only an essay whose date changed
+    assert result.returncode == 0 and NOT_STARTED not in result.stdout, result.stdout
+    os.utime(essay)
+    result = staged_build(broken_copy)
+    assert result.returncode == 0 and NOT_STARTED not in result.stdout, result.stdout
+    assert "runs betwixt" in page.read_text()
+    settle(broken_copy)
+    # a setting read from the environment: the site's address
+    result = staged_build(broken_copy, env={"PENINSULA_BASE_URL": "https://example.org/pp/"})
+    assert result.returncode == 0 and NOT_STARTED not in result.stdout, result.stdout
+    assert "https://example.org/pp/articles/the-line.html" in page.read_text()
+    settle(broken_copy, PENINSULA_BASE_URL="https://example.org/pp/")
+
+
+def test_what_a_build_is_made_from_includes_the_code_and_no_link(tmp_path, monkeypatch):
+    """The digest: the extension's code outside the project counts, a file
+    the build writes from the others does not, a symbolic link makes the
+    build not comparable (Sphinx runs)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("staged_build", REPO / "tools" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    code = tmp_path / "code"
+    (code / "_ext").mkdir(parents=True)
+    (code / "_ext" / "ext.py").write_text("x = 1\n")
+    project = tmp_path / "project"
+    (project / "articles").mkdir(parents=True)
+    (project / "articles" / "a.md").write_text("# A\n")
+    monkeypatch.setattr(build, "REPO", code)
+    args = build.argparse.Namespace(srcdir=project, builddir=project / "_build")
+    first = build.inputs_digest(args, ["html"])
+    assert first and build.inputs_digest(args, ["html"]) == first
+    (project / "topics").mkdir()
+    (project / "topics" / "x.md").write_text("written by a build\n")
+    (project / "_build").mkdir()
+    (project / "_build" / "page.html").write_text("output\n")
+    assert build.inputs_digest(args, ["html"]) == first
+    assert build.inputs_digest(args, ["html", "-D", "x=1"]) != first
+    (code / "_ext" / "ext.py").write_text("x = 2\n")
+    second = build.inputs_digest(args, ["html"])
+    assert second != first
+    (project / "articles" / "b.md").symlink_to(project / "articles" / "a.md")
+    assert build.inputs_digest(args, ["html"]) is None
+
+
+def test_a_mistake_fails_every_build_until_fixed_and_never_counts_as_unchanged(broken_copy):
+    settle(broken_copy)
+    essay = broken_copy / "articles" / "the-line.md"
+    good = essay.read_text()
+    essay.write_text(good.replace("runs between", "runs {cite:p}`no-such-work` between"))
+    failed = [staged_build(broken_copy) for _ in range(2)]
+    for result in failed:
+        assert result.returncode != 0 and NOT_STARTED not in result.stdout
+    assert messages(failed[0], broken_copy) == messages(failed[1], broken_copy)
+    assert any("no-such-work" in line for line in messages(failed[1], broken_copy))
+    essay.write_text(good)
+    result = staged_build(broken_copy)
+    assert result.returncode == 0 and NOT_STARTED not in result.stdout, result.stderr
+    settle(broken_copy)
+    # a build that warned, not under -W, is built again: its warning is said again
+    essay.write_text(good.replace("runs between", "runs {cite:p}`no-such-work` between"))
+    lax = [o for o in STRICT if o != "-W"]
+    for _ in range(2):
+        result = staged_build(broken_copy, options=lax)
+        assert result.returncode == 0 and NOT_STARTED not in result.stdout, result.stdout
+        assert any("no-such-work" in line for line in messages(result, broken_copy))
+
+
 def test_the_website_carries_the_published_pdfs_not_a_failed_builds(broken_copy):
     latex = broken_copy / "_build" / "latex"
     staged = broken_copy / "_build" / ".staging" / "latex"

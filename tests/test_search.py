@@ -146,6 +146,45 @@ def test_the_index_follows_incremental_builds(make_app, search_root, browser):
 # -- The corpus ------------------------------------------------------------------
 
 
+def test_the_catalogue_is_split_by_filter_value_whatever_the_value(corpus_html):
+    """pagefind/essays/: for each filter and value, the records having it, in
+    the catalogue's order; a file is named by a digest, never by the value."""
+    from peninsula.search import by_value
+
+    hostile = '../../etc/passwd"</script><script>alert(1)</script>\u2028%00'
+    records = [
+        {
+            "url": "/a.html",
+            "title": "A",
+            "author": [hostile, "Ada"],
+            "topic": ["T"],
+            "year": ["2023"],
+        },
+        {"url": "/b.html", "title": "B", "author": ["Ada"], "topic": ["T", "U"], "year": ["2020"]},
+    ]
+    files = by_value(records)
+    index = json.loads(files.pop("index.json"))
+    assert set(index) == {"author", "topic", "year"}
+    assert set(index["author"]) == {hostile, "Ada"}
+    for facet, values in index.items():
+        for value, name in values.items():
+            assert re.fullmatch(rf"{facet}-[0-9a-f]{{20}}\.json", name)
+            listed = json.loads(files[name])
+            assert [r["url"] for r in listed] == [r["url"] for r in records if value in r[facet]]
+            assert [r["order"] for r in listed] == sorted(r["order"] for r in listed)
+    assert len(files) == sum(len(values) for values in index.values())
+    # the corpus: the same records as the whole catalogue
+    folder = corpus_html / "pagefind" / "essays"
+    catalogue = json.loads((corpus_html / "pagefind" / "essays.json").read_text())
+    index = json.loads((folder / "index.json").read_text())
+    for facet, values in index.items():
+        for value, name in values.items():
+            listed = json.loads((folder / name).read_text())
+            assert [{k: v for k, v in r.items() if k != "order"} for r in listed] == [
+                r for r in catalogue if value in r[facet]
+            ]
+
+
 def test_only_essays_and_reference_pages_are_results(corpus_html):
     kinds = {}
     for path in sorted(corpus_html.rglob("*.html")):
@@ -284,7 +323,7 @@ def test_filters_narrow_with_counts_and_the_address_reproduces_them(site, tab, b
     other.close()
 
 
-def test_filters_alone_list_essays_newest_first(site, tab):
+def test_filters_alone_list_essays_newest_first(site, tab, corpus_html):
     fetched: list[str] = []
     tab.on("request", lambda r: fetched.append(urlsplit(r.url).path))
     found = search(tab, site, topic="Sanctions")
@@ -293,8 +332,13 @@ def test_filters_alone_list_essays_newest_first(site, tab):
         "Pronoy Chatterji and Naman Gurudatha · February 2023",
         "Unsigned original · 2020",
     ]
-    # listed from the essays' records, not from the whole word index
-    assert "/pagefind/essays.json" in fetched
+    # listed from the essays' records, not from the whole word index: the
+    # records having the value chosen, not the whole catalogue
+    files = json.loads((corpus_html / "pagefind" / "essays" / "index.json").read_text())
+    assert [p for p in fetched if p.startswith("/pagefind/essays")] == [
+        "/pagefind/essays/index.json",
+        f"/pagefind/essays/{files['topic']['Sanctions']}",
+    ]
     assert not [p for p in fetched if p.startswith("/pagefind/index/")]
     counts = dict(
         (li.locator("input").get_attribute("value"), li.locator(".search-count").inner_text())
@@ -306,6 +350,20 @@ def test_filters_alone_list_essays_newest_first(site, tab):
         "1 result with topic Sanctions, year 2020"
     )
     assert [page_of(r) for r in results(tab)] == ["articles/future-of-diplomacy"]
+    # with two filters, each counts with the other: the topics of 2020's essays
+    topics = dict(
+        (li.locator("input").get_attribute("value"), li.locator(".search-count").inner_text())
+        for li in tab.locator("fieldset.search-facet-topic li").all()
+    )
+    expected = {}
+    for essay in json.loads((corpus_html / "pagefind" / "essays.json").read_text()):
+        if "2020" in essay["year"]:
+            for topic in essay["topic"]:
+                expected[topic] = expected.get(topic, 0) + 1
+    assert {t: c for t, c in topics.items() if c != "(0)"} == {
+        t: f"({n})" for t, n in expected.items()
+    }
+    assert f"/pagefind/essays/{files['year']['2020']}" in fetched
 
 
 def test_a_query_fetches_no_page_of_the_site(site, tab):

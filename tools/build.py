@@ -63,6 +63,23 @@ those of a LaTeX build that failed in the staging folder: it is told where
 they are with ``-D peninsula_pdf_dir=...`` (peninsula.pdfs); likewise the EPUB
 edition (``_build/epub``), with ``-D peninsula_epub_dir=...`` (peninsula.epub).
 
+A website build that would change nothing is not run. When it ends, having
+warned of nothing and published, a digest of everything it was made from is
+kept in the staging folder: the bytes and date of every file of the project (the built
+output, the local environment, caches, and the pages every build writes from
+the others aside), the extension's code, the Python packages installed (their
+names and versions), the command and its options, the settings read from the
+environment, the published PDFs and EPUB it carries, and the state of each file
+it wrote. The next website build whose digest is the same publishes what
+staging holds (repairing a published file changed by hand) and says that
+nothing changed, without starting Sphinx: the site it would make is the one
+already published. Files are compared by their bytes and their dates: a file
+saved with its date kept is still seen, and one touched is read again by Sphinx,
+which goes by dates. Any change, a symbolic link in the
+project, a file that cannot be read, a build that failed, warned or was stopped
+(its digest is removed before Sphinx starts) means Sphinx runs, so a mistake
+fails every build until it is fixed.
+
 Two builds never share the staging folder at once (``make livehtml`` and a
 ``make html`` in another terminal): the second waits for the first.
 
@@ -76,12 +93,15 @@ from __future__ import annotations
 import argparse
 import errno
 import fcntl
+import hashlib
+import json
 import os
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -105,6 +125,37 @@ EPUB_DIR_SETTING = "peninsula_epub_dir"
 HTML_BUILDERS = {"html", "dirhtml", "singlehtml"}
 #: names a publication in progress gives the link it makes, until its rename
 TEMPORARY_PREFIX = ".publish-"
+#: the project's own code, which a test project's conf.py may load from here
+REPO = Path(__file__).resolve().parent.parent
+#: in the staging folder: the digest of what the last website build that
+#: succeeded without a warning was made from, and of what it wrote
+INPUTS = ".inputs-{builder}.sha256"
+#: no build reads these folders of a project: its output, its environment,
+#: caches, and the pages every build writes from the other files (peninsula.browse,
+#: peninsula.chronology); the names match at any depth but the last three
+NOT_INPUTS = {
+    "_build",
+    ".venv",
+    "node_modules",
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    ".mypy_cache",
+}
+WRITTEN_BY_BUILDS = {"topics", "authors", "_generated"}
+#: the settings builds read from the environment (conf.py, Sphinx, Python)
+ENVIRONMENT = (
+    "PENINSULA_",
+    "READTHEDOCS",
+    "SOURCE_DATE_EPOCH",
+    "SPHINX",
+    "TZ",
+    "LANG",
+    "LC_",
+    "PYTHON",
+)
 
 
 def same(a: Path, b: Path) -> bool:
@@ -305,13 +356,14 @@ def latex_environment(builder: str) -> dict[str, str] | None:
 DISK_FULL = f"[Errno {errno.ENOSPC}]".encode()
 
 
-def run_sphinx(command: list[str], env: dict[str, str] | None) -> tuple[int, bool]:
+def run_sphinx(command: list[str], env: dict[str, str] | None) -> tuple[int, bool, bool]:
     """Run *command*, its standard error passed on as it comes: its exit code,
-    and whether it said that a disk was full. (Sphinx itself says so in the
+    whether it said that a disk was full, and whether it warned (a build that
+    warned is never taken as unchanged). (Sphinx itself says so in the
     middle of its report, or only in a warning when a page could not be
     written; the build's last line says it plainly.) Its standard output is
     left alone, so Sphinx still colours a terminal's output."""
-    full = False
+    full = warned = False
     with subprocess.Popen(command, env=env, stderr=subprocess.PIPE) as process:
         try:
             assert process.stderr is not None
@@ -319,11 +371,12 @@ def run_sphinx(command: list[str], env: dict[str, str] | None) -> tuple[int, boo
                 sys.stderr.buffer.write(line)
                 sys.stderr.buffer.flush()
                 full = full or DISK_FULL in line
+                warned = warned or b"WARNING" in line
         except BaseException:
             # as subprocess.run does: a build interrupted is not left running
             process.kill()
             raise
-    return process.returncode, full
+    return process.returncode, full, warned
 
 
 def no_space(builddir: Path, published: Path) -> str:
@@ -331,6 +384,106 @@ def no_space(builddir: Path, published: Path) -> str:
         f"no space left on the disk of {builddir}: nothing was published, "
         f"{published} is as it was; free some space there and build again"
     )
+
+
+class NotComparable(Exception):
+    """What a build is made from cannot be told for certain: Sphinx runs."""
+
+
+def _digest_files(digest, root: Path, top: Path, skip: set[Path]) -> None:
+    """Every file under *root* by its path and bytes; a symbolic link (whose
+    target may change outside the project) makes the build not comparable."""
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as listed:
+            entries = sorted(listed, key=lambda entry: entry.name)
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name in NOT_INPUTS or path in skip:
+                continue
+            if entry.is_symlink():
+                raise NotComparable(path)
+            if entry.is_dir():
+                if folder == top and entry.name in WRITTEN_BY_BUILDS:
+                    continue
+                pending.append(path)
+            elif entry.is_file():
+                # by its date too: Sphinx reads a page again by its date alone
+                name = os.fsencode(path.relative_to(top))
+                digest.update(b"\0file\0%s\0%d\0" % (name, entry.stat().st_mtime_ns))
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            else:  # a pipe, a socket, a device
+                raise NotComparable(path)
+
+
+def inputs_digest(args: argparse.Namespace, command: list[str]) -> str | None:
+    """The digest of everything a website build is made from (see the
+    module's docstring), or None when that cannot be told."""
+    digest = hashlib.sha256()
+    settings = sorted(
+        (name, value) for name, value in os.environ.items() if name.startswith(ENVIRONMENT)
+    )
+    packages = []
+    for where in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
+        if os.path.isdir(where):
+            packages += sorted(os.listdir(where))
+    carried = []
+    for name in (OUTPUT_OF["latexpdf"], "epub"):
+        path = args.builddir / name
+        if path.is_symlink():
+            carried.append(os.readlink(path))
+        elif path.exists():  # a plain folder, which publications do not make
+            return None
+    state = [sys.version, command, settings, packages, carried]
+    digest.update(json.dumps(state).encode())
+    srcdir = args.srcdir.resolve()
+    skip = {args.builddir.resolve()}
+    try:
+        _digest_files(digest, srcdir, srcdir, skip)
+        for name in ("_ext", "_templates", "_static", "tools"):
+            code = REPO / name
+            if code.is_dir() and not code.is_relative_to(srcdir):
+                digest.update(b"\0code\0" + name.encode())
+                _digest_files(digest, code, code, skip)
+    except (OSError, NotComparable):
+        return None
+    return digest.hexdigest()
+
+
+def outputs_digest(folder: Path) -> str:
+    """What a build wrote into *folder*: each file's name, size and date."""
+    state = []
+    for name, is_dir in sorted(listing(folder).items()):
+        if not is_dir:
+            stat = (folder / name).stat()
+            state.append([str(name), stat.st_size, stat.st_mtime_ns])
+    return hashlib.sha256(json.dumps(state).encode()).hexdigest()
+
+
+def unchanged(stamp: Path, inputs: str | None, staged: Path) -> bool:
+    """Whether the last website build, made from *inputs*, wrote *staged* as it is."""
+    if inputs is None or not staged.is_dir() or (staged.parent / UNFINISHED).exists():
+        return False
+    try:
+        kept = stamp.read_text().split()
+        return kept == [inputs, outputs_digest(staged)]
+    except OSError:
+        return False
+
+
+def publish_unchanged(staged: Path, published: Path) -> int:
+    """Publish, without Sphinx, what the last build staged from the same files."""
+    print("nothing changed since the last build, which succeeded: Sphinx was not started")
+    start = time.perf_counter()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        written, removed = publish(staged, published)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    seconds = time.perf_counter() - start
+    print(f"published {published}: {written} files written, {removed} removed in {seconds:.2f} s")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -343,11 +496,16 @@ def main(argv: list[str] | None = None) -> int:
     staging = args.builddir / STAGING
     published = args.builddir / output
     command = sphinx_command(args, staging, sphinx_options)
+    stamp = staging / INPUTS.format(builder=args.builder)
     try:
         with hold_staging(args.builddir):
             remove_leftovers(args.builddir)
+            inputs = inputs_digest(args, command) if args.builder in HTML_BUILDERS else None
+            if unchanged(stamp, inputs, staging / output):
+                return publish_unchanged(staging / output, published)
+            stamp.unlink(missing_ok=True)
             start_staging(staging)
-            returncode, disk_full = run_sphinx(command, latex_environment(args.builder))
+            returncode, disk_full, warned = run_sphinx(command, latex_environment(args.builder))
             # a page Sphinx could not write on a full disk is only a warning
             # to it (1): it would trust the page, cut short, at the next build
             if ended_on_its_own(args.builder, returncode) and not disk_full:
@@ -370,6 +528,10 @@ def main(argv: list[str] | None = None) -> int:
                 written, removed = publish(staging / output, published)
             finally:
                 signal.signal(signal.SIGINT, previous)
+            # made from what it was made from when it started, or not kept:
+            # a file saved while Sphinx worked may not be in this build
+            if inputs is not None and not warned and inputs == inputs_digest(args, command):
+                stamp.write_text(f"{inputs}\n{outputs_digest(staging / output)}\n")
     except KeyboardInterrupt:
         print(
             f"build interrupted: nothing was published; {published} is as it was", file=sys.stderr

@@ -29,10 +29,12 @@ What this module adds:
   It is made again whenever a result page was written, so an edited essay is
   found by its new words and not by its old ones after an incremental build;
 * beside the index, ``pagefind/essays.json`` lists every essay's record (title,
-  byline, date, authors, topics, year): with filters and no words, the search
-  page lists and counts from it, since Pagefind would fetch every chunk of its
-  index to answer a search with no words (1.4 MB at 200 essays; the catalogue
-  is a tenth of that). A retracted essay is not in it: it is not a result
+  byline, date, authors, topics, year), and ``pagefind/essays/`` the same
+  records split by filter value: with filters and no words, the search page
+  lists and counts from the files of the values chosen, since Pagefind would
+  fetch every chunk of its index to answer a search with no words (1.4 MB at
+  200 essays), and the whole catalogue grows with the collection (250 KB at
+  1,000 essays). A retracted essay is not in them: it is not a result
   either (``peninsula.history`` marks its page ``nosearch``, as it does an
   earlier version's), so a filter must neither list nor count it;
 * the search page itself is ``_templates/search.html`` with ``_static/search.js``
@@ -71,6 +73,9 @@ logger = logging.getLogger(__name__)
 INDEX_DIR = "pagefind"
 #: the essays' records, for listing by filters alone
 CATALOGUE = "essays.json"
+#: the same records split by filter value: ``essays/index.json`` names, for
+#: each filter and value, the file of the records having it
+BY_VALUE = "essays"
 #: what Pagefind leaves out of a page: furo's navigation, header and footer,
 #: and the parts of our pages that repeat what is said elsewhere (the cite box
 #: repeats the title, a "cited in" note the titles of the essays citing a work)
@@ -94,8 +99,10 @@ EXCLUDE = [
 META_PREFIX = "search-"
 #: kinds of result, as the results list names them
 ESSAY, REFERENCE = "Essay", "Reference"
+#: the filters, in the order the search page shows them
+FACETS = ("author", "topic", "year")
 #: bump when what is indexed changes, so that the next build indexes again
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 
 def is_result(app: Sphinx, docname: str) -> bool:
@@ -162,6 +169,31 @@ def catalogue(app: Sphinx) -> list[dict[str, Any]]:
         fields.setdefault("author", [])
         out.append(fields)
     return out
+
+
+def by_value(records: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The catalogue split by filter value, for a search page that lists by
+    filters alone to fetch only the records of the values chosen: file name
+    (in ``essays/``) -> its JSON. Each record keeps its place in the whole
+    catalogue (``order``), so that records gathered from several files are
+    put back newest first. A file is named by a digest of its filter and
+    value, which may hold any character."""
+    files: dict[str, list[dict[str, Any]]] = {}
+    index: dict[str, dict[str, str]] = {}
+    for order, record in enumerate(records):
+        for facet in FACETS:
+            for value in record.get(facet, []):
+                key = hashlib.sha256(f"{facet}\0{value}".encode()).hexdigest()[:20]
+                name = f"{facet}-{key}.json"
+                index.setdefault(facet, {})[value] = name
+                files.setdefault(name, []).append({**record, "order": order})
+    out = {name: _json(listed) for name, listed in sorted(files.items())}
+    out["index.json"] = _json({facet: dict(sorted(index[facet].items())) for facet in index})
+    return out
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def result_pages(app: Sphinx) -> dict[str, Path]:
@@ -242,6 +274,9 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     try:
         count = _index(pages, outdir, fresh, language)
         (fresh / CATALOGUE).write_text(essays, encoding="utf-8")
+        (fresh / BY_VALUE).mkdir()
+        for name, data in by_value(json.loads(essays)).items():
+            (fresh / BY_VALUE / name).write_bytes(data)
     except (OSError, RuntimeError) as err:
         shutil.rmtree(fresh, ignore_errors=True)
         fix = "reinstall the pinned pagefind and pagefind-bin (make html does it)"
