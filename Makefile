@@ -11,7 +11,7 @@ BIN         := $(VENV)/bin
 # build into the staging folder, publish only what built
 BUILD       := $(BIN)/python tools/build.py --builddir $(BUILDDIR)
 STAMP       := $(VENV)/.installed
-# the editor's lint (peninsula.lint), with its own doctrees
+# the editor's lint (peninsula.gates.lint), with its own doctrees
 LINT        := $(BIN)/sphinx-build -b lint . $(BUILDDIR)/lint -d $(BUILDDIR)/lint/.doctrees $(SPHINXOPTS)
 # npm ci writes this file: node_modules is current when it is newer than the lock
 NODE_STAMP  := node_modules/.package-lock.json

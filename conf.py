@@ -34,29 +34,29 @@ html_baseurl = (
 
 extensions = [
     # ours
-    "peninsula.markup_policy",
-    "peninsula.bibfile",
-    "peninsula.citations",
-    "peninsula.bibliography",
-    "peninsula.essays",
-    "peninsula.versions",
-    "peninsula.history",
-    "peninsula.browse",
-    "peninsula.cite",
-    "peninsula.head",
-    "peninsula.site",
-    "peninsula.feed",
-    "peninsula.chronology",
-    "peninsula.pdfs",
-    "peninsula.epub",
-    "peninsula.previews",
-    "peninsula.search",
-    "peninsula.navigation",
-    "peninsula.accessibility",
-    "peninsula.lint",
-    "peninsula.strict",
-    "peninsula.security",
-    "peninsula.parallel",
+    "peninsula.gates.markup_policy",
+    "peninsula.works.bibfile",
+    "peninsula.works.citations",
+    "peninsula.pages.bibliography",
+    "peninsula.records.essays",
+    "peninsula.records.versions",
+    "peninsula.records.history",
+    "peninsula.pages.browse",
+    "peninsula.pages.cite",
+    "peninsula.pages.head",
+    "peninsula.pages.site",
+    "peninsula.pages.feed",
+    "peninsula.pages.chronology",
+    "peninsula.pages.pdfs",
+    "peninsula.pages.epub",
+    "peninsula.theme.previews",
+    "peninsula.pages.search",
+    "peninsula.theme.navigation",
+    "peninsula.theme.accessibility",
+    "peninsula.gates.lint",
+    "peninsula.gates.strict",
+    "peninsula.pages.security",
+    "peninsula.core.parallel",
     # third-party
     "myst_parser",
     "sphinxcontrib.bibtex",
@@ -68,27 +68,28 @@ extensions = [
 root_doc = "index"
 source_suffix = {".md": "markdown"}
 # pages of the site: top-level pages, the essays, their earlier versions
-# (articles/<slug>/v<N>.md, peninsula.versions), and the topic and author
-# pages that peninsula.browse generates; nothing else in the tree
+# (articles/<slug>/v<N>.md, peninsula.records.versions), and the topic and author
+# pages that peninsula.pages.browse generates; nothing else in the tree
 include_patterns = ["*.md", "articles/*.md", "articles/*/v[0-9]*.md", "topics/*.md", "authors/*.md"]
-exclude_patterns = ["README.md"]  # the repository's front page, not a page of the site
+# the repository's own documents (docs/ is outside include_patterns), not pages of the site
+exclude_patterns = ["README.md", "ARCHITECTURE.md"]
 nitpicky = True
 smartquotes = True
 
 # -- MyST --------------------------------------------------------------------
 
 myst_enable_extensions = ["colon_fence", "deflist"]
-# front matter of essays is read by peninsula.essays; the title it holds is
+# front matter of essays is read by peninsula.records.essays; the title it holds is
 # the page title, so MyST must not take a second one from it
 myst_title_to_header = False
 
-# -- Citations (sphinxcontrib-bibtex + peninsula.citations) ------------------
+# -- Citations (sphinxcontrib-bibtex + peninsula.works.citations) ------------------
 
 bibtex_bibfiles = ["refs.bib"]
 bibtex_default_style = "apa7"
 bibtex_reference_style = "author_year"
 
-# -- Essays (peninsula.essays) -----------------------------------------------
+# -- Essays (peninsula.records.essays) -----------------------------------------------
 
 peninsula_essay_dir = "articles"
 peninsula_topics = {
@@ -115,19 +116,19 @@ peninsula_licenses = {
 # only the ways to cite an essay are meant to be copied
 copybutton_selector = "div.cite-copy pre, p.cite-copy"
 
-# -- Feed (peninsula.feed) ---------------------------------------------------
+# -- Feed (peninsula.pages.feed) ---------------------------------------------------
 
 # feed.xml: title from `project`, author from `author`, rights from `copyright`
 peninsula_feed_subtitle = "Policy essays on diplomacy between the United States and North Korea"
 
-# -- Sitemap and robots.txt (sphinx-sitemap + peninsula.site) ----------------
+# -- Sitemap and robots.txt (sphinx-sitemap + peninsula.pages.site) ----------------
 
 # pages are listed at html_baseurl + page: no language or version segment
 sitemap_url_scheme = "{link}"
 sitemap_show_lastmod = False  # no git history is needed to build
 sitemap_excludes = ["search.html", "404.html"]
 
-# -- 404 page (sphinx-notfound-page + peninsula.site) ------------------------
+# -- 404 page (sphinx-notfound-page + peninsula.pages.site) ------------------------
 
 # the page is 404.md; its links and assets are absolute, under the path of
 # html_baseurl, so it works at any depth of the site
@@ -181,9 +182,9 @@ latex_documents = [
     ),
 ]
 # no latex_toplevel_sectioning: each class's own top level is right, chapters
-# in the PDF edition and sections in an essay's PDF (peninsula.pdfs)
+# in the PDF edition and sections in an essay's PDF (peninsula.pages.pdfs)
 latex_domain_indices = False
-# no PDF prints an index (peninsula.pdfs then leaves out \makeindex, so the
+# no PDF prints an index (peninsula.pages.pdfs then leaves out \makeindex, so the
 # glossary's terms write no entries to sort); xindy, Sphinx's default for
 # xelatex, is not among the packages installed
 latex_use_xindy = False
@@ -206,11 +207,11 @@ latex_elements = {
     # FreeSerif and its kin, where Sphinx sets its fonts (peninsula-fonts.sty)
     "fontpkg": r"\usepackage{peninsula-fonts}",
     # \endofdump ends the preamble every essay shares, which the Makefile
-    # dumps once as their format (peninsula.pdfs); what follows is the essay's
+    # dumps once as their format (peninsula.pages.pdfs); what follows is the essay's
     "preamble": "\\usepackage{peninsula}\n\\endofdump",
 }
 
-# -- EPUB output (peninsula.epub) --------------------------------------------
+# -- EPUB output (peninsula.pages.epub) --------------------------------------------
 
 # the EPUB edition, beside the PDF edition and holding the same pages; its
 # creators, subjects, dates and identifier come from the essays' front matter

@@ -61,7 +61,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # the check character of an ORCID iD, as the front matter's parser checks it
 sys.path.insert(0, str(REPO / "_ext"))
-from peninsula.frontmatter import orcid_check  # noqa: E402
+from peninsula.records.frontmatter import orcid_check  # noqa: E402
 
 #: what "ours" takes from the repository, as it is: configuration, extensions,
 #: static files and every site page but the essays (templates/ is not built)

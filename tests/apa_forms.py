@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peninsula import apa
+from peninsula.works import apa
 
 
 def reference(entries, labels, key: str, as_: str = "text") -> str:

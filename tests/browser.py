@@ -103,7 +103,7 @@ def axe_violations(page, impacts: tuple[str, ...] = FAILING_IMPACTS) -> list[str
         raise AssertionError(f"axe-core is not installed at {AXE}: run `make test` (npm ci)")
     if not page.evaluate("typeof window.axe === 'object'"):
         # evaluated through the DevTools protocol: the page's Content-Security-
-        # Policy (peninsula.security) refuses an inline <script>, and rightly
+        # Policy (peninsula.pages.security) refuses an inline <script>, and rightly
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async () => {

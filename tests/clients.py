@@ -21,7 +21,7 @@ import bibtexparser
 import rispy
 from bibtexparser import middlewares
 from lxml import html as lxml_html
-from peninsula.frontmatter import Essay, Known, parse
+from peninsula.records.frontmatter import Essay, Known, parse
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 REPO = Path(__file__).resolve().parent.parent

@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 # beside the repository, or where PENINSULA_SHARED says
 SHARED = Path(os.environ.get("PENINSULA_SHARED") or REPO.parent / "shared")
 sys.path.insert(0, str(REPO / "_ext"))
+# the settings the test roots share (roots/journal.py)
+sys.path.insert(0, str(REPO / "tests" / "roots"))
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 

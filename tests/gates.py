@@ -26,6 +26,9 @@ from conftest import ANSI
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "tools" / "build.py"
+#: the path of a build in a subprocess: the extension, and the settings the
+#: test roots share (roots/journal.py)
+PYTHONPATH = os.pathsep.join([str(REPO / "_ext"), str(REPO / "tests" / "roots")])
 STRICT = ["-W", "--keep-going", "-n", "-q"]
 #: how every PNG file starts
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -77,7 +80,7 @@ def staged_build(
     """Build *srcdir* into its _build/ as `make` does (*options*: the
     Makefile's SPHINXOPTS, *env*: settings added to the environment); stderr
     has the messages."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), **(env or {}))
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH, **(env or {}))
     return subprocess.run(
         [sys.executable, str(BUILD), builder, "--srcdir", str(srcdir)]
         + ["--builddir", str(srcdir / "_build")]

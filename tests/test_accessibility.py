@@ -1,5 +1,5 @@
 """Accessibility of every kind of page, as readers meet it: axe-core in light and
-dark mode, the keyboard alone, and a phone's screen (peninsula.accessibility,
+dark mode, the keyboard alone, and a phone's screen (peninsula.theme.accessibility,
 _templates/page.html, _static/peninsula.css).
 
 The corpus is served as its host serves it, under /en/latest/ (see the

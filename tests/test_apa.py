@@ -1,4 +1,4 @@
-"""APA 7 formatting (peninsula.apa), entry type by entry type.
+"""APA 7 formatting (peninsula.works.apa), entry type by entry type.
 
 Expected strings are written from the APA Publication Manual, 7th edition:
 reference elements (9.4-9.43), order (9.44-9.49), in-text citations
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from apa_forms import cite, reference
-from peninsula import apa
+from peninsula.works import apa
 from pybtex.database import parse_string
 
 BIB = r"""

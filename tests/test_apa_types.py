@@ -1,4 +1,4 @@
-"""APA 7 references for every entry type the style formats (peninsula.apa).
+"""APA 7 references for every entry type the style formats (peninsula.works.apa).
 
 Each row is an example of the APA Publication Manual, 7th edition: its
 chapter 10 (reference examples by category), its chapter 11 (legal
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from apa_forms import cite, reference
-from peninsula import apa
+from peninsula.works import apa
 from pybtex.database import parse_string
 
 BIB = r"""

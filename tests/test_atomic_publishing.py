@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from gates import BUILD, REPO, STRICT, copy_project, messages, staged_build, tree_digest
+from gates import BUILD, PYTHONPATH, STRICT, copy_project, messages, staged_build, tree_digest
 from test_incremental import WRITTEN_BY_BUILD, comparable
 from test_publishing import free_port, get
 
@@ -131,7 +131,7 @@ RESTARTED = "was stopped before it ended: building everything again"
 def build(srcdir: Path, stop_at: str = "", **env: str) -> subprocess.CompletedProcess:
     """Build *srcdir* as `make html` does, killed at *stop_at* if named; in a
     session of its own, so that a kill takes the build's processes only."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), STOP_AT=stop_at, **env)
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH, STOP_AT=stop_at, **env)
     command = [sys.executable, "-c", PUBLISHING, str(BUILD), "html", "--srcdir", str(srcdir)]
     command += ["--builddir", str(srcdir / "_build"), *STRICT]
     return subprocess.run(

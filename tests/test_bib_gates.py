@@ -3,7 +3,7 @@ gives exactly one message, at its line, with its fix; the build fails, and
 fails again, and the published site is left as it was (tests/gates.py).
 
 The project's essay cites both works of its refs.bib, so a row whose entry
-is withheld (peninsula.bibfile) also shows that the citation of it gives no
+is withheld (peninsula.works.bibfile) also shows that the citation of it gives no
 second message, and that the page is still written without a traceback."""
 
 from __future__ import annotations

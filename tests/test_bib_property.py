@@ -3,7 +3,7 @@
 Hypothesis writes titles, names, publishers and notes from LaTeX specials in
 both the forms an editor tries (``&`` and ``\\&``...), accents as characters
 and as commands, Hangul and punctuation. Each example goes through what a
-build does with it: peninsula.bibfile reads and checks refs.bib (no problem
+build does with it: peninsula.works.bibfile reads and checks refs.bib (no problem
 may be reported), the APA style formats the entry, and docutils' HTML and
 LaTeX writers write it; the text must come out whole, correctly escaped. One
 sample holding every token then goes through a real strict build to PDF with
@@ -24,19 +24,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, strict_build
+from conftest import strict_build
 from docutils import nodes
 from docutils.core import publish_from_doctree
 from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 from docutils.writers.html5_polyglot import Writer as HtmlWriter
 from docutils.writers.latex2e import Writer as LatexWriter
+from gates import PYTHONPATH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
-from peninsula import apa
-from peninsula.bibfile import read_bibfiles
-from peninsula.citations import render
+from peninsula.works import apa
+from peninsula.works.bibfile import read_bibfiles
+from peninsula.works.citations import render
 
 # docutils announces its 1.0 defaults from publish_from_doctree's own settings,
 # once per example; the writers' output is what is tested, not their defaults
@@ -123,7 +124,7 @@ def squash(text: str) -> str:
 
 
 def formatted(text: str) -> nodes.paragraph:
-    """The entry as a build reads and formats it: through peninsula.bibfile."""
+    """The entry as a build reads and formats it: through peninsula.works.bibfile."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "refs.bib"
         path.write_text(text, encoding="utf-8")
@@ -215,7 +216,7 @@ def test_the_sample_of_every_token_builds_to_pdf_with_every_character(
         bib("Sample text " + written, "김, Jae", "Press " + written, "Note " + written)
     )
     # the build runs in a subprocess: its conf.py imports peninsula from _ext
-    monkeypatch.setenv("PYTHONPATH", str(REPO / "_ext"))
+    monkeypatch.setenv("PYTHONPATH", PYTHONPATH)
     result = strict_build("latexpdf", tmp_path / "out", srcdir)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert "WARNING" not in result.stderr, result.stderr

@@ -1,4 +1,4 @@
-"""refs.bib read and checked by peninsula.bibfile: each problem at its line,
+"""refs.bib read and checked by peninsula.works.bibfile: each problem at its line,
 with its fix; the key convention can be turned off, and only it. The syntax
 errors and the other mistakes an editor makes are the rows of
 tests/test_bib_gates.py; what a text field may hold, tests/test_bib_property.py."""
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import warnings_of
-from peninsula.bibfile import _decode, ascii_words, text_problem
+from peninsula.works.bibfile import _decode, ascii_words, text_problem
 
 KEY_FIX = (
     "or, for a journal with another convention, add 'bibfile.key' to suppress_warnings "
@@ -155,7 +155,7 @@ def test_text_the_style_would_print_wrongly_is_refused(written, message):
 
 
 def problems_of(tmp_path: Path, text: str) -> list[tuple[int, str]]:
-    from peninsula.bibfile import read_bibfiles
+    from peninsula.works.bibfile import read_bibfiles
 
     path = tmp_path / "refs.bib"
     path.write_text(text, encoding="utf-8")
@@ -330,7 +330,7 @@ def test_what_each_type_needs_is_reported_at_its_line(tmp_path, text, problems):
 def test_a_reread_checks_only_the_entries_that_changed(tmp_path, monkeypatch):
     """The checks of unchanged entries are kept from the read before, problems
     included, so an edited refs.bib costs the check of the edited entry."""
-    from peninsula import bibfile
+    from peninsula.works import bibfile
 
     bib = tmp_path / "refs.bib"
     works = [

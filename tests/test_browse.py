@@ -1,4 +1,4 @@
-"""Topic and author pages, and the links to them (peninsula.browse, peninsula.essays)."""
+"""Topic and author pages, and the links to them (peninsula.pages.browse, peninsula.records.essays)."""
 
 from __future__ import annotations
 

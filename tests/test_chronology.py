@@ -1,4 +1,4 @@
-"""The chronology: events from a data file, their labels, and the timeline (peninsula.chronology)."""
+"""The chronology: events from a data file, their labels, and the timeline (peninsula.pages.chronology)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from conftest import ANSI, REPO, warnings_of
 from lxml import html as lxml_html
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from peninsula.chronology import (
+from peninsula.core.dates import Date
+from peninsula.pages.chronology import (
     FONT_SIZE,
     LAYOUTS,
     NARROW,
@@ -27,7 +28,6 @@ from peninsula.chronology import (
     timeline_figure,
     title_lines,
 )
-from peninsula.dates import Date
 
 ORDER = [
     "event-singapore-summit",

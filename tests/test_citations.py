@@ -1,4 +1,4 @@
-"""In-text citations and per-page References lists (peninsula.citations)."""
+"""In-text citations and per-page References lists (peninsula.works.citations)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How to cite an essay: APA 7 text, BibTeX, RIS and CSL-JSON (peninsula.cite).
+"""How to cite an essay: APA 7 text, BibTeX, RIS and CSL-JSON (peninsula.pages.cite).
 
 What real clients read from the downloads of the real corpus is
 tests/test_downloads_clients.py's.

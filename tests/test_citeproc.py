@@ -1,4 +1,4 @@
-"""Our APA 7 style (peninsula.apa) against citeproc-js with the APA 7 CSL style,
+"""Our APA 7 style (peninsula.works.apa) against citeproc-js with the APA 7 CSL style,
 on tests/data/apa-corpus.bib (tests/citeproc/: the converter, the renderer and
 the comparison).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from citeproc import csl, report
-from peninsula.bibfile import read_bibfiles
+from peninsula.works.bibfile import read_bibfiles
 from pybtex.database import parse_string
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,7 +132,7 @@ def test_the_corpus_has_works_by_one_author_in_one_year(corpus):
 
 
 def test_the_corpus_follows_the_bib_rules():
-    """Keys, dates, fields and text as refs.bib's (peninsula.bibfile), and every
+    """Keys, dates, fields and text as refs.bib's (peninsula.works.bibfile), and every
     entry one the style formats."""
     read = read_bibfiles([report.CORPUS], "utf-8")
     assert [f"line {p.line}: {p.message}" for _, p in read.problems] == []

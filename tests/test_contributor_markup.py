@@ -1,6 +1,6 @@
 """A contributor's essay or page can name no file outside the project, use no
 directive or role off the list, switch on no template or head tag, and take no
-id the site gives (peninsula.markup_policy, peninsula.paths).
+id the site gives (peninsula.gates.markup_policy, peninsula.gates.paths).
 
 Each row is tried as an attacker would, on a copy of the gates project with a
 secret file beside it: the build fails at the line of the mistake with exactly
@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 from gates import PNG, REPO, assert_refused, png, readable_bytes, staged_build
-from peninsula.citations import REFERENCES_ID
-from peninsula.markup_policy import (
+from peninsula.gates.markup_policy import (
     ESSAY_DIRECTIVES,
     ESSAY_ROLES,
     PAGE_DIRECTIVES,
@@ -26,6 +25,7 @@ from peninsula.markup_policy import (
     RESERVED_ID_PREFIXES,
     RESERVED_IDS,
 )
+from peninsula.works.citations import REFERENCES_ID
 
 ESSAY = "articles/the-line.md"
 #: what no build may copy: it stands beside the project, as a key or a token would
@@ -580,9 +580,9 @@ def test_an_absolute_path_and_a_language_variant_are_held_to_the_project(hostile
 
 
 def test_the_readme_lists_what_the_policy_allows():
-    """The README's table of directives and roles and its list of the ids the
+    """docs/security.md's table of directives and roles and its list of the ids the
     site keeps are those markup_policy.py enforces."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "security.md").read_text(encoding="utf-8")
     section = readme.split("\n## What a contributor can and cannot do\n", 1)[1].split("\n## ")[0]
     table = {}
     for line in section.splitlines():

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import REPO, SHARED
 from lxml import html as lxml_html
-from peninsula import apa
+from peninsula.works import apa
 from pybtex.database import parse_file
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
@@ -91,7 +91,7 @@ def test_every_paragraph_of_the_argument_is_cited(corpus_html, essay):
 def test_ends_with_editors_note_references_history_and_how_to_cite(corpus_html, essay):
     tree = page(corpus_html, f"articles/{essay.stem}")
     sections = tree.xpath("//article//section/section")
-    # a section's id is on its heading (peninsula.accessibility)
+    # a section's id is on its heading (peninsula.theme.accessibility)
     assert [s.xpath("string(./h2/@id)") for s in sections[-4:]] == [
         f"{essay.stem}-editors-note",
         "references",

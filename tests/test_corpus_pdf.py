@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 from conftest import REPO
-from peninsula.frontmatter import Essay, Known, parse
+from peninsula.records.frontmatter import Essay, Known, parse
 from pypdf import PdfReader
 from test_corpus import front_matter, shown
 

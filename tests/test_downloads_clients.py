@@ -11,7 +11,7 @@ a ScholarlyArticle of the Periodical "Peninsula Papers"): one item type, a
 journal article, everywhere; authors in order, the editors one name, title,
 journal, publisher, date, version, address, language, abstract, keywords.
 A fact a format does not carry is named in clients.expectations, with the
-reason in peninsula.cite's docstring: the RIS has no language, BibTeX and
+reason in peninsula.pages.cite's docstring: the RIS has no language, BibTeX and
 RIS no licence, and each says in a note what it has no field for.
 """
 
@@ -40,7 +40,7 @@ from clients import (
 )
 from conftest import REPO
 from lxml import html as lxml_html
-from peninsula.dates import MONTHS, Date
+from peninsula.core.dates import MONTHS, Date
 
 BUILDS = {"corpus": ("corpus_html", None), "versioned": ("versioned_html", "versioned_project")}
 
@@ -120,7 +120,7 @@ def highwire(tree, name: str) -> list[str]:
 
 def highwire_names(tags: list[str], names: tuple[Name, ...]) -> list[str]:
     """Names as Highwire tags give them, a group's with or without the comma
-    that marks it as a family name alone for Zotero (peninsula.head)."""
+    that marks it as a family name alone for Zotero (peninsula.pages.head)."""
     return [t.removesuffix(",") if n.group else t for t, n in zip(tags, names, strict=False)]
 
 
@@ -132,7 +132,7 @@ def test_one_item_type_in_every_channel(build):
         tree = lxml_html.fromstring(page.read_bytes())
         item = page_item(page)
         tags = functools.partial(highwire, tree)
-        # only the current version carries Highwire tags (peninsula.head)
+        # only the current version carries Highwire tags (peninsula.pages.head)
         if tags("title"):
             assert tags("title") == [item.title]
             assert highwire_names(tags("author"), item.authors) == [n.text for n in item.authors]

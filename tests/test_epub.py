@@ -1,4 +1,4 @@
-"""The EPUB edition (peninsula.epub, ``make epub``): what EPUBCheck, a reading
+"""The EPUB edition (peninsula.pages.epub, ``make epub``): what EPUBCheck, a reading
 system and a screen reader find in it.
 
 The real corpus is built once, strict, as ``make epub`` builds it; EPUBCheck 5
@@ -37,8 +37,8 @@ from fontTools.ttLib import TTFont
 from gates import messages, staged_build, tree_digest
 from lxml import etree
 from lxml import html as lxml_html
-from peninsula.epub import find_font, unicode_ranges
-from peninsula.frontmatter import split
+from peninsula.pages.epub import find_font, unicode_ranges
+from peninsula.records.frontmatter import split
 from test_publishing import make_dry_run
 from versioned import RETRACTED, RETRACTION_NOTE
 

@@ -1,4 +1,4 @@
-"""Essay front matter, page header and essay list (peninsula.essays)."""
+"""Essay front matter, page header and essay list (peninsula.records.essays)."""
 
 from __future__ import annotations
 
@@ -320,7 +320,7 @@ def test_reading_time_counts_the_body(build_with, words, minutes):
 
 def test_the_template_shows_every_field_and_builds(make_app, rootdir, tmp_path):
     from conftest import REPO
-    from peninsula.frontmatter import AUTHOR_FIELDS, FIELDS, IMAGE_FIELDS
+    from peninsula.records.frontmatter import AUTHOR_FIELDS, FIELDS, IMAGE_FIELDS
 
     template = (REPO / "templates" / "essay.md").read_text()
     data = yaml.safe_load(template.split("---\n")[1])

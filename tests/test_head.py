@@ -1,4 +1,4 @@
-"""Metadata in the <head> of essay pages: Highwire, JSON-LD, OpenGraph (peninsula.head).
+"""Metadata in the <head> of essay pages: Highwire, JSON-LD, OpenGraph (peninsula.pages.head).
 
 What Zotero makes of the Highwire names is checked with the rule of its
 Embedded Metadata translator (:func:`zotero_creator`); the real translation
@@ -171,7 +171,7 @@ def test_json_ld_scholarly_article(app):
     "html",
     testroot="essays",
     srcdir="essays-pdfs",
-    confoverrides={"extensions": [*ESSAY_EXTENSIONS, "peninsula.pdfs"]},
+    confoverrides={"extensions": [*ESSAY_EXTENSIONS, "peninsula.pages.pdfs"]},
 )
 def test_a_published_pdf_is_named_and_a_missing_one_is_not(app):
     """The newer essay's PDF is built beside the site, the older's is not."""

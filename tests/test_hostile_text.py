@@ -41,8 +41,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
-from peninsula import apa
-from peninsula.cite import bibtex_text
+from peninsula.pages.cite import bibtex_text
+from peninsula.works import apa
 from pybtex.database import parse_string
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pypdf import PdfReader
@@ -594,7 +594,7 @@ def test_a_hangul_name_has_its_page_everywhere(broken_copy):
 
 @pytest.mark.parametrize("mark", [b"", b"\xef\xbb\xbf"], ids=["plain", "byte-order mark"])
 def test_a_bad_byte_is_placed_at_its_line_with_or_without_a_byte_order_mark(mark):
-    from peninsula.sources import NotUTF8, decode
+    from peninsula.core.sources import NotUTF8, decode
 
     with pytest.raises(NotUTF8) as caught:
         decode(mark + b"line one\nline two\nbad \xff here\n")

@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from gates import BUILD, REPO, STRICT, messages
+from gates import BUILD, PYTHONPATH, REPO, STRICT, messages
 from lxml import html as lxml_html
 from versioned import fill_note
 from versioned import run as run_versions
@@ -65,7 +65,7 @@ from versioned import run as run_versions
 EPOCH = "1767225600"
 ESSAYS = 4
 #: what a build writes into the source directory, left out of a clean build's
-#: copy: the build folder, and the topic and author pages (peninsula.browse)
+#: copy: the build folder, and the topic and author pages (peninsula.pages.browse)
 WRITTEN_BY_BUILD = ("_build", "topics", "authors")
 
 spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "benchmarks" / "corpus.py")
@@ -80,7 +80,7 @@ ENTRIES = corpus.least_entries()  # the least the corpus accepts with the pages 
 
 def start_build(srcdir: Path) -> subprocess.Popen:
     """`make html` on *srcdir*, into srcdir/_build, running in the background."""
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH, SOURCE_DATE_EPOCH=EPOCH)
     command = [sys.executable, str(BUILD), "html", "--srcdir", str(srcdir)]
     command += ["--builddir", str(srcdir / "_build"), *STRICT]
     return subprocess.Popen(
@@ -758,7 +758,7 @@ def test_a_bib_entry_edited_under_livehtml_equals_a_clean_build(bench, tmp_path)
     edit_bib_title(clean)
     clean_build = start_build(clean)
     port, output = free_port(), tmp_path / "live.log"
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH, SOURCE_DATE_EPOCH=EPOCH)
     command = [sys.executable, str(REPO / "tools" / "live.py"), "--srcdir", str(live_site)]
     command += ["--builddir", str(live_site / "_build"), "--port", str(port), *STRICT]
     with output.open("wb") as log:

@@ -1,4 +1,4 @@
-"""The editor's lint, `make check` (peninsula.lint): its report on a small project
+"""The editor's lint, `make check` (peninsula.gates.lint): its report on a small project
 and on the real corpus, what fails it, and ruff, so that `make test` and CI run
 everything `make check` runs."""
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ANSI, REPO
 from docutils import nodes
-from peninsula.lint import unsourced
+from gates import PYTHONPATH
+from peninsula.gates.lint import unsourced
 
 BIN = Path(sys.executable).parent
 
@@ -118,7 +119,7 @@ def run_lint(srcdir: Path, outdir: Path, *options: str) -> subprocess.CompletedP
         text=True,
         check=False,
         # the test project's conf.py does not put _ext on the path as the corpus's does
-        env={**os.environ, "PYTHONPATH": str(REPO / "_ext")},
+        env={**os.environ, "PYTHONPATH": PYTHONPATH},
     )
 
 
@@ -131,7 +132,7 @@ def test_a_bib_key_off_the_convention_fails_until_suppressed(rootdir, tmp_path):
         f.write("\n@misc{Park2021Launch,\n  title = {Launch},\n  date = {2021},\n}\n")
     result = run_lint(srcdir, tmp_path / "out")
     assert result.returncode == 1
-    # peninsula.bibfile's warning, at the entry's line; its wording is
+    # peninsula.works.bibfile's warning, at the entry's line; its wording is
     # tests/test_bibfile.py's to check, the subtype is read from it
     warnings = [w for w in ANSI.sub("", result.stderr).splitlines() if "WARNING" in w]
     assert len(warnings) == 1

@@ -1,5 +1,5 @@
 """Raw HTML, script links and pictures without alt text are refused at their
-line (peninsula.markup_policy, with peninsula.strict's true lines)."""
+line (peninsula.gates.markup_policy, with peninsula.gates.strict's true lines)."""
 
 from __future__ import annotations
 

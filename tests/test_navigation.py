@@ -1,4 +1,4 @@
-"""The sidebar tree rendered once per folder (peninsula.navigation) writes the
+"""The sidebar tree rendered once per folder (peninsula.theme.navigation) writes the
 same pages, byte for byte, as furo computing it for every page."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import warnings_of
-from peninsula.navigation import mark_current
+from peninsula.theme.navigation import mark_current
 
 TREE = (
     '<p class="caption"><span class="caption-text">Essays</span></p>\n<ul>\n'

@@ -1,4 +1,4 @@
-"""A page links only the PDFs its build publishes (peninsula.pdfs).
+"""A page links only the PDFs its build publishes (peninsula.pages.pdfs).
 
 `make html` on a fresh checkout has no PDF to carry: no page may link one
 (the header's PDF button, ``citation_pdf_url``, the JSON-LD ``encoding``, the

@@ -5,7 +5,7 @@ the staging folder that is kept between builds), with the LaTeX settings of
 conf.py: after one essay is edited, only that essay's PDF and the edition are
 compiled again, the other essay's PDF is left as it was, and every PDF has the
 text a clean build gives. Sphinx writes the .tex of an edited essay, not of
-the others (peninsula.pdfs), unless a setting changed or the build that set
+the others (peninsula.pages.pdfs), unless a setting changed or the build that set
 out to write it stopped first. The essays are compiled with the format the
 Makefile dumps from the preamble they share, and a PDF made with it is the PDF
 made without it, byte for byte. Missing TeX or poppler fail these tests,

@@ -1,4 +1,4 @@
-"""One PDF per essay, and its links from the site (peninsula.pdfs).
+"""One PDF per essay, and its links from the site (peninsula.pages.pdfs).
 
 The tiny project is built to LaTeX only (its .tex files are read); the real
 corpus is built to PDF once per session (corpus_latex), then to HTML beside it,
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import ANSI, REPO, strict_build, warnings_of
 from lxml import html as lxml_html
-from peninsula.frontmatter import Essay, Known, parse
-from peninsula.pdfs import essay_pdf
+from peninsula.pages.pdfs import essay_pdf
+from peninsula.records.frontmatter import Essay, Known, parse
 from PIL import Image
 from pypdf import PdfReader
 from versioned import CORRECTION_NOTE, RETRACTED, RETRACTION_NOTE, REVISED, UPDATE_NOTE
@@ -142,7 +142,7 @@ def test_one_latex_document_per_essay_beside_the_collection(app):
     assert r"\documentclass[letterpaper,10pt,english,oneside]{sphinxhowto}" in one
     assert r"\title{The First Essay}" in one
     assert r"\author{Pronoy Chatterji and Naman Gurudatha}" in one
-    # no History here (the project leaves out peninsula.history): no link
+    # no History here (the project leaves out peninsula.records.history): no link
     assert r"\date{\peninsulaversion{}{Version 1 · published February 14, 2023}{}}" in one
     assert (
         r"\peninsulaessaytitle{A Collection}{Its subtitle}{Pronoy Chatterji and Naman Gurudatha}"

@@ -1,6 +1,6 @@
-"""Previews of citations, glossary terms and chronology events (peninsula.previews,
+"""Previews of citations, glossary terms and chronology events (peninsula.theme.previews,
 _static/previews.js) and the back-links from References entries to the citing
-places (peninsula.citations): first the HTML and LaTeX a build writes, then the
+places (peninsula.works.citations): first the HTML and LaTeX a build writes, then the
 site as a reader uses it in Chromium (fixtures in conftest.py)."""
 
 from __future__ import annotations

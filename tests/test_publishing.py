@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from gates import REPO, STRICT, messages, staged_build, tree_digest
+from gates import PYTHONPATH, REPO, STRICT, messages, staged_build, tree_digest
 
 PUBLISHED = re.compile(r"published \S+: (\d+) files written, (\d+) removed")
 
@@ -246,7 +246,7 @@ def wait_for(output: Path, text: str, start: int, seconds: float = 90) -> str:
 def test_livehtml_keeps_the_last_good_site_and_shows_the_errors(broken_copy, tmp_path):
     port = free_port()
     output = tmp_path / "live.log"
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH, PYTHONUNBUFFERED="1")
     command = [sys.executable, str(REPO / "tools" / "live.py"), "--srcdir", str(broken_copy)]
     command += ["--port", str(port), *STRICT]
     with output.open("wb") as log:

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from conftest import REPO
 from lxml import html as lxml_html
-from peninsula.chronology import load_events
+from peninsula.pages.chronology import load_events
 from pypdf import PdfReader
 
 ESSAYS = sorted((REPO / "articles").glob("*.md"))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gates import BUILD, REPO, STRICT, copy_project
+from gates import BUILD, PYTHONPATH, STRICT, copy_project
 
 #: 2026-01-01T00:00:00Z
 EPOCH = "1767225600"
@@ -26,7 +26,7 @@ PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"
 
 
 def build(srcdir: Path, builder: str, *wrapper: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "_ext"), SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(os.environ, PYTHONPATH=PYTHONPATH, SOURCE_DATE_EPOCH=EPOCH)
     command = [*wrapper, sys.executable, str(BUILD), builder, "--srcdir", str(srcdir)]
     command += ["--builddir", str(srcdir / "_build"), *STRICT]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=srcdir)

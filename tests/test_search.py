@@ -1,4 +1,4 @@
-"""Search (peninsula.search, _templates/search.html, _static/search.js): which
+"""Search (peninsula.pages.search, _templates/search.html, _static/search.js): which
 pages are results, the record each carries, the Pagefind index after clean and
 incremental builds, and the search page as a reader uses it in Chromium."""
 
@@ -149,7 +149,7 @@ def test_the_index_follows_incremental_builds(make_app, search_root, browser):
 def test_the_catalogue_is_split_by_filter_value_whatever_the_value(corpus_html):
     """pagefind/essays/: for each filter and value, the records having it, in
     the catalogue's order; a file is named by a digest, never by the value."""
-    from peninsula.search import by_value
+    from peninsula.pages.search import by_value
 
     hostile = '../../etc/passwd"</script><script>alert(1)</script>\u2028%00'
     records = [

@@ -1,4 +1,4 @@
-"""The site locked down (peninsula.security, peninsula.accessibility,
+"""The site locked down (peninsula.pages.security, peninsula.theme.accessibility,
 _templates/base.html): no inline script but the JSON-LD data block, no inline
 event handler, every link off the site with rel="noopener noreferrer", the
 Content-Security-Policy first in every page's head and in ``_headers``; then
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from lxml import html as lxml_html
-from peninsula.security import HEADERS_FILE, policy
+from peninsula.pages.security import HEADERS_FILE, policy
 from playwright.sync_api import expect
 
 ESSAY = "articles/broadened-diplomacy.html"

@@ -1,4 +1,4 @@
-"""FAIR Signposting (peninsula.signposting) as a client reads it, and the head's
+"""FAIR Signposting (peninsula.pages.signposting) as a client reads it, and the head's
 other forms with hostile text.
 
 The `signposting` package from PyPI reads the links the way a harvester does,

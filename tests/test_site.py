@@ -1,5 +1,5 @@
 """The site's addresses: Atom feed, sitemap, robots.txt, canonical links, 404 page
-(peninsula.feed, peninsula.site, sphinx-sitemap, sphinx-notfound-page)."""
+(peninsula.pages.feed, peninsula.pages.site, sphinx-sitemap, sphinx-notfound-page)."""
 
 from __future__ import annotations
 
@@ -350,8 +350,10 @@ def test_parallel_build_writes_the_same_feed_and_sitemap(make_app, rootdir, tmp_
 def test_a_base_url_that_is_not_an_address_is_reported(make_app, rootdir, tmp_path):
     srcdir = copy_of_root(rootdir, tmp_path)
     app = make_app("html", srcdir=srcdir, confoverrides={"html_baseurl": "journal.example.org"})
+    conf = (srcdir / "conf.py").read_text().splitlines()
+    line = next(n for n, text in enumerate(conf, start=1) if text.startswith("html_baseurl ="))
     assert warnings_of(app) == [
-        f"{srcdir / 'conf.py'}:5: WARNING: html_baseurl 'journal.example.org' is not the address "
+        f"{srcdir / 'conf.py'}:{line}: WARNING: html_baseurl 'journal.example.org' is not the address "
         "of the site: set it to an absolute http(s) URL such as "
         "https://peninsula-papers.readthedocs.io/en/latest/, or set PENINSULA_BASE_URL "
         "[site.baseurl]"

@@ -1,4 +1,4 @@
-"""A mistake fails every build until it is fixed (peninsula.strict): the
+"""A mistake fails every build until it is fixed (peninsula.gates.strict): the
 documents that warned are read and written again on the next build, whichever
 phase, extension or worker process gave the warning; the data files have their
 own modules, whose problems repeat too."""
@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gates import BUILD, REPO, STRICT, assert_refused, messages, staged_build
+from gates import BUILD, PYTHONPATH, STRICT, assert_refused, messages, staged_build
 
 LEDGER = Path("_build/.staging/doctrees/peninsula-warned.json")
 
@@ -24,7 +24,7 @@ def parallel_build(srcdir: Path) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         check=False,
-        env=dict(os.environ, PYTHONPATH=str(REPO / "_ext")),
+        env=dict(os.environ, PYTHONPATH=PYTHONPATH),
         cwd=srcdir,
     )
 

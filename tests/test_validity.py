@@ -6,7 +6,7 @@ a retracted one).
 vnu is npm's ``vnu-jar`` (package-lock.json), run with Debian's Java; `make
 test` installs both, and without them these tests fail. The pages are checked
 as a host serves them, from a server on 127.0.0.1: vnu also checks what a page
-loads against the page's Content-Security-Policy (peninsula.security), and a
+loads against the page's Content-Security-Policy (peninsula.pages.security), and a
 page read from a ``file:`` address has no origin, so ``'self'`` would match
 none of its own scripts, stylesheets and pictures and vnu would report every
 one as blocked. vnu refuses loopback addresses unless told otherwise
@@ -31,7 +31,7 @@ with its file and line.
   an ``<article>``, would change the structure that the theme's styles, ours
   and the other tests address, for no difference a reader's software makes.
 * "Inline script violates Content Security Policy": the essay's JSON-LD
-  (peninsula.head), ``<script type="application/ld+json">``. HTML makes a
+  (peninsula.pages.head), ``<script type="application/ld+json">``. HTML makes a
   script element of that type a data block, which is never run, so the
   policy is never asked about it; Chromium reports no violation on any page
   (tests/test_security.py). vnu counts every inline ``<script>`` alike.
@@ -301,7 +301,7 @@ def test_one_h1_the_first_heading_of_the_main_landmark(checked):
 
 
 def test_one_viewport(checked):
-    """furo's viewport tag, and not docutils' beside it (peninsula.accessibility)."""
+    """furo's viewport tag, and not docutils' beside it (peninsula.theme.accessibility)."""
     found = {}
     for page in checked.pages:
         tree = lxml_html.fromstring(page.file.read_bytes())

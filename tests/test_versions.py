@@ -1,4 +1,4 @@
-"""Versions of record (peninsula.versions, peninsula.history, tools/versions.py):
+"""Versions of record (peninsula.records.versions, peninsula.records.history, tools/versions.py):
 the front matter's History, what readers see of each version, the gates that
 keep a published version as it was, and the editor's commands.
 
@@ -26,9 +26,9 @@ from browser import DESKTOP, PHONE, axe_violations, horizontal_overflow, screens
 from conftest import ANSI
 from gates import assert_refused, copy_project, messages, staged_build
 from lxml import html as lxml_html
-from peninsula.frontmatter import Known, parse
-from peninsula.history import corrections
-from peninsula.versions import Text, lock_text, read_lock
+from peninsula.records.frontmatter import Known, parse
+from peninsula.records.history import corrections
+from peninsula.records.versions import Text, lock_text, read_lock
 from versioned import (
     CORRECTION_NOTE,
     ONLY_V1_KEY,

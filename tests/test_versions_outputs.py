@@ -1,6 +1,6 @@
 """What machines and citers read of an essay's versions: head tags, JSON-LD,
 the sitemap, the Atom feed, the cite box and its files, the search catalogue
-(peninsula.head, peninsula.site, peninsula.feed, peninsula.cite, peninsula.search).
+(peninsula.pages.head, peninsula.pages.site, peninsula.pages.feed, peninsula.pages.cite, peninsula.pages.search).
 
 Everything here reads the one strict build of tests/versioned.py's project
 (the ``versioned_html`` fixture): ``future-of-diplomacy`` first published in
@@ -370,7 +370,7 @@ def test_every_version_and_only_versions_have_cite_files(versioned_html):
     assert files == sorted(
         f"{stem_of(name)}.{suffix}"
         for name in CITED
-        # the downloads, and the page's JSON-LD and link set (peninsula.signposting)
+        # the downloads, and the page's JSON-LD and link set (peninsula.pages.signposting)
         for suffix in ("bib", "ris", "json", "jsonld", "linkset.json")
     )
 

@@ -90,7 +90,7 @@ def fill_note(path: Path, note: str) -> None:
 
 def without_history(text: str) -> str:
     """*text* with its front matter's ``history`` field taken out."""
-    from peninsula.versions import history_lines
+    from peninsula.records.versions import history_lines
 
     lines = text.split("\n")
     skipped = history_lines(lines)

@@ -19,7 +19,7 @@ folder before Sphinx starts and removed only when Sphinx ended on its own: with
 environment and the pages; a negative code is a signal. (``-M latexpdf`` exits
 with 1 for any failure of Sphinx, and with make's code after it; an essay's
 .tex that a LaTeX build set out to write and did not is noted in the LaTeX
-folder and written by the next build (peninsula.pdfs), so there only a signal
+folder and written by the next build (peninsula.pages.pdfs), so there only a signal
 is a stop.) Nor is a build that said a disk was full (``[Errno 28]``), whatever its
 code: Sphinx takes a page it could not write for a warning, and would trust the
 page, cut short, at the next build. A build that finds the file empties the
@@ -60,8 +60,8 @@ publication and linked back: for that one moment, once, there is no site.
 
 An HTML build carries the PDFs that are published (``_build/latex``), never
 those of a LaTeX build that failed in the staging folder: it is told where
-they are with ``-D peninsula_pdf_dir=...`` (peninsula.pdfs); likewise the EPUB
-edition (``_build/epub``), with ``-D peninsula_epub_dir=...`` (peninsula.epub).
+they are with ``-D peninsula_pdf_dir=...`` (peninsula.pages.pdfs); likewise the EPUB
+edition (``_build/epub``), with ``-D peninsula_epub_dir=...`` (peninsula.pages.epub).
 
 A website build that would change nothing is not run. When it ends, having
 warned of nothing and published, a digest of everything it was made from is
@@ -112,15 +112,15 @@ LOCK = ".staging.lock"
 UNFINISHED = ".unfinished"
 #: the published trees: each published folder links to one of them. Not a
 #: hidden name, so that a page naming a file of _build/html is told it is in
-#: _build/ once the link is followed (peninsula.paths), not in a hidden folder
+#: _build/ once the link is followed (peninsula.gates.paths), not in a hidden folder
 SITES = "sites"
 #: the folder `sphinx-build -M` writes each target to, when not its own name
 OUTPUT_OF = {"latexpdf": "latex", "latexpdfja": "latex", "info": "texinfo"}
 #: the targets for which `sphinx-build -M` runs make after Sphinx
 MAKE_AFTER = {"latexpdf", "latexpdfja", "info"}
-#: what an HTML build copies from the published PDFs (peninsula.pdfs)
+#: what an HTML build copies from the published PDFs (peninsula.pages.pdfs)
 PDF_DIR_SETTING = "peninsula_pdf_dir"
-#: and from the published EPUB edition (peninsula.epub), for these builders
+#: and from the published EPUB edition (peninsula.pages.epub), for these builders
 EPUB_DIR_SETTING = "peninsula_epub_dir"
 HTML_BUILDERS = {"html", "dirhtml", "singlehtml"}
 #: names a publication in progress gives the link it makes, until its rename
@@ -131,8 +131,8 @@ REPO = Path(__file__).resolve().parent.parent
 #: succeeded without a warning was made from, and of what it wrote
 INPUTS = ".inputs-{builder}.sha256"
 #: no build reads these folders of a project: its output, its environment,
-#: caches, and the pages every build writes from the other files (peninsula.browse,
-#: peninsula.chronology); the names match at any depth but the last three
+#: caches, and the pages every build writes from the other files (peninsula.pages.browse,
+#: peninsula.pages.chronology); the names match at any depth but the last three
 NOT_INPUTS = {
     "_build",
     ".venv",
@@ -315,7 +315,7 @@ def hold_staging(builddir: Path):
 def sphinx_command(args: argparse.Namespace, staging: Path, options: list[str]) -> list[str]:
     command = [sys.executable, "-m", "sphinx", "-M", args.builder, str(args.srcdir), str(staging)]
     # the PDFs and the EPUB a website carries are those readers already have
-    # (peninsula.pdfs, peninsula.epub); the settings change no page, so other
+    # (peninsula.pages.pdfs, peninsula.pages.epub); the settings change no page, so other
     # builders ignore them. Not resolved: _build/latex and _build/epub are
     # links that each publication moves
     pdfs = os.path.abspath(args.builddir / OUTPUT_OF["latexpdf"])

@@ -6,7 +6,7 @@ while fixing a typo meets broken pages. Its ``--pre-build`` hook cannot stand
 in for the build (a failing hook prints a Python traceback, then Sphinx still
 runs into the served folder), and the reload script it injects into every page
 is an inline ``<script>``, which the site's Content-Security-Policy
-(peninsula.security) refuses.
+(peninsula.pages.security) refuses.
 
 So this keeps sphinx-autobuild's watcher (its ``RebuildServer``: file events,
 then a callback, then a "refresh" to every open page over a WebSocket) and its
@@ -56,7 +56,7 @@ IGNORED = [
     ".pytest_cache",
     "tests",
     "benchmarks",
-    # written by every build (peninsula.browse, peninsula.chronology)
+    # written by every build (peninsula.pages.browse, peninsula.pages.chronology)
     "_generated",
     "topics",
     "authors",

@@ -14,7 +14,7 @@ to the essay's front matter, whose note the editor writes. If the essay was
 edited already, the recorded text is taken from git's HEAD when it is there.
 
 The lock, ``articles/versions.lock``, and the rules are
-``_ext/peninsula/versions.py``'s; this file only writes.
+``_ext/peninsula/records/versions.py``'s; this file only writes.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 
-from peninsula import frontmatter  # noqa: E402
-from peninsula.dates import Date, DateError  # noqa: E402
-from peninsula.sources import read_text  # noqa: E402
-from peninsula.versions import (  # noqa: E402
+from peninsula.core.dates import Date, DateError  # noqa: E402
+from peninsula.core.sources import read_text  # noqa: E402
+from peninsula.records import frontmatter  # noqa: E402
+from peninsula.records.versions import (  # noqa: E402
     LOCK,
     LockError,
     Text,

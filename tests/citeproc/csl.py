@@ -1,6 +1,6 @@
 """BibLaTeX entries, as refs.bib writes them, to CSL-JSON items for citeproc-js.
 
-This maps fields; it does not format. Nothing here comes from peninsula.apa, so
+This maps fields; it does not format. Nothing here comes from peninsula.works.apa, so
 that the comparison in report.py sets two independent readings of one entry
 side by side. The one transformation of text is BibTeX's own: a title is
 stored as the work gives it, with braces around what keeps its capitals, and a

@@ -89,9 +89,9 @@ def load_corpus(path: Path = CORPUS) -> BibliographyData:
 
 
 def ours(entries: Sequence[Entry]) -> Side:
-    """The corpus as peninsula.apa formats it. An entry it cannot format is
+    """The corpus as peninsula.works.apa formats it. An entry it cannot format is
     shown as ``error: <message>``, which differs from anything citeproc prints."""
-    from peninsula import apa
+    from peninsula.works import apa
 
     def failed(err: Exception) -> Rendering:
         text = f"error: {type(err).__name__}: {err}"
@@ -373,7 +373,7 @@ def report_text(result: Result) -> str:
     lines = [
         f"Rerun: cd {REPO} && {COMMAND}",
         "",
-        f"Our APA 7 style (_ext/peninsula/apa.py) against citeproc-js {style['citeproc']} with "
+        f"Our APA 7 style (_ext/peninsula/works/apa.py) against citeproc-js {style['citeproc']} with "
         f'the CSL style "{style["title"]}" ({style["id"]}, updated {style["updated"]}, from '
         f"{style['package']}), on {CORPUS.relative_to(REPO)} ({total} entries).",
         "",

@@ -19,10 +19,6 @@ import datetime
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pybtex.database import Entry
 
 MONTHS = (
     "January",
@@ -80,26 +76,6 @@ class Date:
             if not 1 <= day <= last:
                 raise DateError(f"{MONTHS[month - 1]} {year} has {last} days", calendar=True)
         return cls(year, month, day)
-
-    @classmethod
-    def of(cls, entry: Entry, field: str = "date") -> Date:
-        """The date in *field* of a bib entry (``date`` falls back on ``year``)."""
-        # apa imports this module: its error is looked up when one is raised
-        from .apa import BibEntryError
-
-        raw = entry.fields.get(field, "").strip()
-        if not raw and field == "date" and entry.fields.get("year"):
-            raw = entry.fields["year"].strip()
-        if not raw:
-            return cls(None)
-        try:
-            return cls.parse(raw)
-        except DateError as err:
-            if err.calendar:
-                raise BibEntryError(
-                    f"{entry.key}: {field} {raw!r} is not a calendar date"
-                ) from None
-            raise BibEntryError(f"{entry.key}: {field} {raw!r} is not a date; {FORMS}") from None
 
     def _key(self) -> tuple[int, int, int]:
         # undated first, and a month alone before its days, as the text sorts

@@ -12,13 +12,14 @@ until it is saved as UTF-8.
 
 Which files a page may name at all (a picture, a linked file) is said here
 too, by :func:`why_not_in_project`, for the front matter and the body alike
-(peninsula.paths says why).
+(peninsula.gates.paths says why).
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +89,23 @@ class NotUTF8(ValueError):
             "(in most editors, 'Save with encoding' or 'Reopen with encoding', then save)"
         )
         self.line = line
+
+
+#: the scheme of an address (``https:``, ``javascript:``), as browsers read it
+SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def scheme_of(address: str) -> str | None:
+    """The scheme of *address*, lowercased (``javascript``), or None."""
+    match = SCHEME_RE.match(address)
+    return match[1].lower() if match else None
+
+
+def is_essay_page(env: Any) -> bool:
+    """Whether the page being read is an essay, a contributor's page (where
+    peninsula.records.essays is not set up, no page is)."""
+    folder = getattr(env.config, "peninsula_essay_dir", None)
+    return bool(folder) and env.docname.startswith(folder.rstrip("/") + "/")
 
 
 def decode(data: bytes) -> str:
@@ -182,6 +200,6 @@ def stop_without_root(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", refuse_undecodable_pages, priority=150)
-    # after peninsula.paths' refusals (100) and this module's
+    # after peninsula.gates.paths' refusals (100) and this module's
     app.connect("env-before-read-docs", stop_without_root, priority=190)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

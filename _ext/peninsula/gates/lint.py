@@ -15,7 +15,7 @@ html`` never loads the builder's work: it only registers it.
 What fails and why:
 
 * Problems of the build itself, the refs.bib key convention among them
-  (``peninsula.bibfile`` reports it as a warning, turned off with the
+  (``peninsula.works.bibfile`` reports it as a warning, turned off with the
   ``suppress_warnings`` entry its message names), fail as in every strict
   build (``-W``): the site would be wrong or inconsistent.
 * The lint's own findings are warnings, listed with the exit status 0, since
@@ -26,7 +26,7 @@ What fails and why:
 * ``peninsula_lint_strict = True`` (``make check STRICT=1``) makes the
   uncited paragraphs fail: it is the editor's pass before publication, where
   each one is either cited or read and judged. It also fails on an essay
-  whose text is not its recorded version (``peninsula.versions``): changed
+  whose text is not its recorded version (``peninsula.records.versions``): changed
   after publication with no History entry, a version opened and not
   recorded, or a draft never published; ``make site`` and Read the Docs run
   it before they build what readers get. The other findings stay warnings
@@ -60,7 +60,7 @@ Decisions:
 * The editor's note is read: its corrections of fact need their sources as
   much as the text does. Its quotations, though, are the source's own
   wording, quoted to be corrected, and the note cites the source at its head
-  (the README's form of the note): in a section titled "Editor's note" that
+  (the form of the note docs/editing.md gives): in a section titled "Editor's note" that
   cites the essay's ``source``, quotations count as cited; dates and figures
   do not.
 """
@@ -80,12 +80,12 @@ from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from .bibfile import ENTRY_START_RE
-from .citations import REFERENCES_ID, bib_data, citations_domain
-from .cite import CITE_ID
-from .essays import essays_domain
-from .sources import NotUTF8, read_text
-from .versions import LockError, history_line, lock_file, publishing_problems, read_lock
+from ..core.sources import NotUTF8, read_text
+from ..pages.cite import CITE_ID
+from ..records.essays import essays_domain
+from ..records.versions import LockError, history_line, lock_file, publishing_problems, read_lock
+from ..works.bibfile import ENTRY_START_RE
+from ..works.citations import REFERENCES_ID, bib_data, citations_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -94,9 +94,9 @@ logger = logging.getLogger(__name__)
 
 #: the report's file, in the builder's output folder
 REPORT = "lint.txt"
-#: the class peninsula.chronology gives each event of its list
+#: the class peninsula.pages.chronology gives each event of its list
 EVENT_CLASS = "chronology-event"
-#: the class of the header peninsula.essays makes from the front matter
+#: the class of the header peninsula.records.essays makes from the front matter
 HEADER_CLASS = "essay-header"
 #: sections added to an essay by the build, not written by its author
 GENERATED_SECTIONS = frozenset({REFERENCES_ID, CITE_ID})
@@ -113,7 +113,7 @@ DATE_RE = re.compile(
 )
 FIGURE_RE = re.compile(r"\d(?:[\d,.]*\d)?%?")
 QUOTE_RE = re.compile(r"[“\"][^”\"]+[”\"]")
-#: the title of an edition's closing note, as the README gives it
+#: the title of an edition's closing note, as docs/editing.md gives it
 EDITORS_NOTE_RE = re.compile(r"^editor['’]s note$", re.I)
 
 
@@ -381,14 +381,14 @@ def _cited_keys(node: nodes.Element) -> set[str]:
     for xref in node.findall(_is_citation):
         try:
             keys.update(t.key for t in parse_citation_targets(xref["reftarget"]))
-        except ValueError:  # malformed: peninsula.citations reports it at its line
+        except ValueError:  # malformed: peninsula.works.citations reports it at its line
             continue
     return keys
 
 
 def editors_notes(doctree: nodes.document, source: str) -> list[nodes.section]:
     """The sections of an edition titled "Editor's note" that cite its source:
-    the README's form of the note, whose quotations are the source's words."""
+    the form of the note docs/editing.md gives, whose quotations are the source's words."""
     notes = []
     for section in doctree.findall(nodes.section):
         title = section[0].astext() if section.children else ""
@@ -422,7 +422,7 @@ def uncited_paragraphs(builder: LintBuilder) -> Iterator[Finding]:
 
 
 def unrecorded_versions(builder: LintBuilder) -> Iterator[Finding]:
-    """What publishing refuses (peninsula.versions): an essay changed since
+    """What publishing refuses (peninsula.records.versions): an essay changed since
     its last recorded version with no History entry, a version opened and not
     recorded, a draft. The lock is read here, as it is on disk now."""
     try:
@@ -468,9 +468,9 @@ def fail_when_strict(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # the true line of every node, glossary terms included
-    app.setup_extension("peninsula.strict")
-    app.setup_extension("peninsula.bibfile")
-    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.gates.strict")
+    app.setup_extension("peninsula.works.bibfile")
+    app.setup_extension("peninsula.records.essays")
     # "": a strict or lenient run reads the same doctrees
     app.add_config_value("peninsula_lint_strict", False, "", bool)
     app.add_builder(LintBuilder)

@@ -14,7 +14,7 @@ markup through (``{raw}``, ``{eval-rst}``) or run what they are given
 (``ESSAY_DIRECTIVES`` and ``ESSAY_ROLES`` for an essay, and the site's own
 pages a few more for their lists), and any other is refused at its line,
 before it runs. The files the allowed ones name are held to the project
-(peninsula.paths).
+(peninsula.gates.paths).
 
 A page's front matter may not change how it is parsed: MyST honours a
 ``myst:`` block (and the older top-level ``html_meta`` and ``substitutions``)
@@ -49,8 +49,9 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
 from sphinx.util import logging
 
-from .citations import ENTRY_ID
-from .cite import CITE_ID as CITE_BOX_ID
+from ..core.sources import is_essay_page, scheme_of
+from ..pages.cite import CITE_ID as CITE_BOX_ID
+from ..works.citations import ENTRY_ID
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -60,7 +61,6 @@ logger = logging.getLogger(__name__)
 
 #: link schemes a page may use; anything else (javascript:, data:, ...) is refused
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 #: the explicit target of a role, ``{ref}`text <target>```
 ROLE_TARGET_RE = re.compile(r"<([^<>]*)>`?\s*$")
 #: cross-reference kinds whose target is a page or a label, never an address
@@ -101,7 +101,7 @@ PAGE_DIRECTIVES = ESSAY_DIRECTIVES | {
     "corpus-bibliography",
 }
 #: the roles an essay may use; other ``{cite:...}`` forms are let through to
-#: peninsula.citations, which says which form to write instead
+#: peninsula.works.citations, which says which form to write instead
 ESSAY_ROLES = frozenset(
     {"cite:p", "cite:t", "ref", "term", "doc", "numref", "download", "abbr", "sub", "sup"}
 )
@@ -113,7 +113,7 @@ PAGE_ROLES = ESSAY_ROLES | {"pdf-edition", "epub-edition"}
 #: ``furo-...`` and ``svg-...`` of every page): a label or
 #: heading of the author's with one of them would make two elements with one
 #: id, and a link or a preview would find the wrong one. (A heading or label
-#: ``references`` is peninsula.citations' to refuse, with its own message.)
+#: ``references`` is peninsula.works.citations' to refuse, with its own message.)
 RESERVED_IDS = frozenset(
     {CITE_BOX_ID, "essay-image", "searchbox", "history", "version-banner", "retraction-notice"}
 )
@@ -128,13 +128,6 @@ def _every_link(url: str) -> bool:
     check_markup sees it (and refuses it at its line) instead of MyST
     printing the Markdown source as text."""
     return True
-
-
-def is_essay_page(env: Any) -> bool:
-    """Whether the page being read is an essay, a contributor's page (where
-    peninsula.essays is not set up, no page is)."""
-    folder = getattr(env.config, "peninsula_essay_dir", None)
-    return bool(folder) and env.docname.startswith(folder.rstrip("/") + "/")
 
 
 def _listed(names: Iterable[str]) -> str:
@@ -254,12 +247,6 @@ class MarkdownParser(MystParser):
         md.validateLink = _every_link  # type: ignore[method-assign]
         md.options["document"] = document
         md.render(inputstring)
-
-
-def scheme_of(address: str) -> str | None:
-    """The scheme of *address*, lowercased (``javascript``), or None."""
-    match = SCHEME_RE.match(address)
-    return match[1].lower() if match else None
 
 
 def unsafe_scheme(address: str) -> str | None:
@@ -440,7 +427,7 @@ def check_markup(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
-    app.setup_extension("peninsula.paths")
+    app.setup_extension("peninsula.gates.paths")
     app.add_source_parser(MarkdownParser, override=True)
     app.connect("doctree-read", check_markup, priority=300)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,7 +18,7 @@ a page that is a symlink to a file outside the project is not read.
 
 The checks run when a page has been read, before Sphinx's collectors note the
 pictures and downloads to copy (priority 500 of ``doctree-read``), and after
-the essay header (peninsula.essays) has added the essay's own picture.
+the essay header (peninsula.records.essays) has added the essay's own picture.
 """
 
 from __future__ import annotations
@@ -34,8 +34,14 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.i18n import get_image_filename_for_language
 
-from .markup_policy import is_essay_page, scheme_of
-from .sources import PICTURE_FIX, leave_out, why_not_a_picture, why_not_in_project
+from ..core.sources import (
+    PICTURE_FIX,
+    is_essay_page,
+    leave_out,
+    scheme_of,
+    why_not_a_picture,
+    why_not_in_project,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -87,7 +93,7 @@ def _check_pictures(app: Sphinx, doctree: nodes.document, docname: str, essay: b
     for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")
         if not uri or scheme_of(uri) is not None:
-            continue  # a picture from elsewhere is peninsula.markup_policy's to refuse
+            continue  # a picture from elsewhere is peninsula.gates.markup_policy's to refuse
         paths = picture_paths(app, uri, docname)
         why = next(filter(None, (why_not_in_project(app.srcdir, p) for p in paths)), None)
         subtype = "outside"
@@ -175,7 +181,7 @@ def refuse_outside_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # which stops a build whose root document was refused
-    app.setup_extension("peninsula.sources")
+    app.setup_extension("peninsula.core.sources")
     # first of the handlers: no other reads a refused page
     app.connect("env-before-read-docs", refuse_outside_pages, priority=100)
     app.connect("doctree-read", check_named_files, priority=400)

@@ -23,8 +23,9 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from . import apa, citations
-from .citations import (
+from ..records.essays import doc_link
+from ..works import apa, citations
+from ..works.citations import (
     ENTRY_ID,
     bib_entries,
     citations_domain,
@@ -33,7 +34,6 @@ from .citations import (
     render,
     warn_format,
 )
-from .essays import doc_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -108,7 +108,7 @@ class FillCorpusBibliography(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for placeholder in list(self.document.findall(corpus_bibliography)):
             box = self.formatted_list()
-            if box is None:  # reported with its line by peninsula.bibfile
+            if box is None:  # reported with its line by peninsula.works.bibfile
                 placeholder.replace_self(nodes.paragraph())
                 continue
             self.add_cited_in(box)
@@ -184,8 +184,8 @@ class FillCorpusBibliography(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.citations")
-    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.works.citations")
+    app.setup_extension("peninsula.records.essays")
     app.add_node(corpus_bibliography)
     app.add_directive("corpus-bibliography", CorpusBibliographyDirective)
     app.add_post_transform(FillCorpusBibliography)

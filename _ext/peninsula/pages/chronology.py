@@ -44,9 +44,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .dates import Date, DateError
-from .frontmatter import MAX_DEPTH, CheckingLoader, TooDeep
-from .sources import NotUTF8, read_text
+from ..core.dates import Date, DateError
+from ..core.sources import NotUTF8, read_text
+from ..records.frontmatter import MAX_DEPTH, CheckingLoader, TooDeep
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -610,7 +610,7 @@ def reread_flawed(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.citations")
+    app.setup_extension("peninsula.works.citations")
     app.add_domain(ChronologyDomain)
     app.add_directive("chronology", ChronologyDirective)
     app.add_post_transform(DropNarrowTimeline)

@@ -14,7 +14,7 @@ hand:
   BibTeX, RIS and CSL-JSON (what citation-js and Zotero read natively).
 
 Every download is a journal article of the journal "Peninsula Papers", as the
-page's own metadata says (``peninsula.head``: Highwire's
+page's own metadata says (``peninsula.pages.head``: Highwire's
 ``citation_journal_title``, a schema.org ScholarlyArticle part of a
 Periodical): BibTeX ``@article`` with ``journal``, RIS ``TY  - JOUR``, CSL
 ``article-journal`` with ``container-title``. Each carries the same facts:
@@ -67,7 +67,7 @@ The essay's page gets a "How to cite this essay" section after its References;
 in the PDF it holds the APA text only. The section's content is made at write
 time because the site's address is an HTML setting that does not re-read pages.
 
-Versions of record (``peninsula.versions``): each page cites the version the
+Versions of record (``peninsula.records.versions``): each page cites the version the
 reader is looking at, so that the reference leads back to the words cited.
 
 * The date is the date of that version: the first publication's for version
@@ -115,11 +115,18 @@ from docutils import nodes
 from pybtex.database import Entry, Person
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from . import apa
-from .citations import end_section, render
-from .essays import Credits, Essay, credits, essays_domain, is_essay, remove_files_of_removed_essays
-from .frontmatter import Version
-from .site import page_url
+from ..core.builder import page_url
+from ..records.essays import (
+    Credits,
+    Essay,
+    credits,
+    essays_domain,
+    is_essay,
+    remove_files_of_removed_essays,
+)
+from ..records.frontmatter import Version
+from ..works import apa
+from ..works.citations import end_section, render
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -218,6 +225,11 @@ def file_stem(record: Essay) -> str:
     return f"{record.slug}-v{record.version}" if record.frozen else record.slug
 
 
+def jsonld_path(record: Essay) -> str:
+    """The site-relative path of the page's JSON-LD as a file: ``cite/<slug>.jsonld``."""
+    return f"{CITE_DIR}/{file_stem(record)}.jsonld"
+
+
 def bib_key(record: Essay) -> str:
     return f"peninsula:{file_stem(record)}"
 
@@ -243,7 +255,7 @@ def essay_entry(record: Essay, config: Config, retraction: Version | None = None
     """The version *record* is, as the APA style reads it: a web page of the
     site, with its editors unless they are its authors too (APA names a group
     once). The downloads are journal articles (:func:`bibtex`): the APA text
-    keeps the form the README explains."""
+    keeps the form docs/editing.md explains."""
     credited = credits(record, config)
     persons = {"author": people(credited)}
     if not credited.group:
@@ -455,7 +467,7 @@ def add_cite_section(app: Sphinx, doctree: nodes.document) -> None:
 def citing(env: BuildEnvironment, docname: str) -> tuple[Essay | None, Version | None]:
     """The record of the version *docname* is, and the retraction of its
     essay: an earlier version's pages are written again when its essay's record
-    changes (``peninsula.history``), so a retraction reaches them too."""
+    changes (``peninsula.records.history``), so a retraction reaches them too."""
     domain = essays_domain(env)
     record = domain.record(docname)
     if record is None:
@@ -533,9 +545,9 @@ def cite_files(record: Essay) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.records.essays")
     app.add_node(cite_box)
-    # after peninsula.citations (400) has added the References section
+    # after peninsula.works.citations (400) has added the References section
     app.connect("doctree-read", add_cite_section, priority=450)
     app.add_post_transform(FillCiteBoxes)
     app.connect("html-page-context", write_cite_files)

@@ -80,8 +80,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import copyfile, relative_uri
 
+from ..core.builder import base_url, is_site_builder, page_url
+from ..records.essays import Essay, credits, essays_domain
 from .chronology import NARROW
-from .essays import Essay, credits, essays_domain
 from .feed import timestamp
 from .pdfs import (
     THIS_PAGE,
@@ -91,7 +92,6 @@ from .pdfs import (
     pages_holding,
     track_pages_holding,
 )
-from .site import base_url, is_site_builder, page_url
 
 if TYPE_CHECKING:
     from docutils.parsers.rst.states import Inliner
@@ -111,7 +111,7 @@ NAV_PAGE = "nav.xhtml"
 FONT_FILE = "_static/fonts/NotoSerifCJKkr-subset.otf"
 FONT_CSS = "epub/fonts.css"  # under _static/, linked from every page
 #: the SIL Open Font License 1.1, given in full with the embedded font
-OFL = Path(__file__).resolve().parents[2] / "_static" / "epub" / "OFL.txt"
+OFL = Path(__file__).resolve().parents[3] / "_static" / "epub" / "OFL.txt"
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -132,7 +132,7 @@ CJK = (
 )
 CJK_CHAR = re.compile(f"[{CJK}]")
 
-#: the EPUB Accessibility 1.1 claim (README, "EPUB edition", says why it holds)
+#: the EPUB Accessibility 1.1 claim (docs/editing.md, "EPUB edition", says why it holds)
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 FEATURES = (
     "structuralNavigation",
@@ -1016,8 +1016,8 @@ def copy_epub(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
-    app.setup_extension("peninsula.pdfs")
+    app.setup_extension("peninsula.records.essays")
+    app.setup_extension("peninsula.pages.pdfs")
     app.add_builder(EpubEdition, override=True)
     # Sphinx asks for settings of its own package document (epub_uid, epub_scheme,
     # version for ibooks:version) that this one does not use

@@ -8,7 +8,7 @@ the records at the end of every build and written when its bytes change, so an
 incremental build never leaves it stale and a build that changes nothing does
 not touch it. Its dates are the essays' own, never the time of the build.
 
-Versions of record (``peninsula.versions``): an essay's entry is ``updated``
+Versions of record (``peninsula.records.versions``): an essay's entry is ``updated``
 on the date of its last version, and each change a reader who already read
 it should hear of gets an entry of its own, so that a feed reader shows it as
 news rather than silently changing an entry already read:
@@ -39,11 +39,11 @@ from typing import TYPE_CHECKING, Any
 
 from feedgen.feed import FeedGenerator
 
-from .dates import Date
-from .essays import Essay, credits, essays_domain
-from .frontmatter import Version
-from .history import KIND_NAMES, LISTED_KINDS
-from .site import base_url, is_site_builder, page_url, write_if_changed
+from ..core.builder import base_url, is_site_builder, page_url, write_if_changed
+from ..core.dates import Date
+from ..records.essays import Essay, credits, essays_domain
+from ..records.frontmatter import Version
+from ..records.history import KIND_NAMES, LISTED_KINDS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -168,8 +168,8 @@ def link_feed(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
-    app.setup_extension("peninsula.site")
+    app.setup_extension("peninsula.records.essays")
+    app.setup_extension("peninsula.pages.site")
     app.add_config_value("peninsula_feed_subtitle", "", "html", str)
     app.connect("html-page-context", link_feed)
     app.connect("build-finished", write_feed)

@@ -15,9 +15,9 @@ essay's record and the works its page cites, never written by hand:
   their page on the site and ORCID iD), editors, date, abstract, the cited
   works, the work it is an edition of, the collection it is part of, the PDF
   when published, and an image: the essay's picture, or its title card
-  (``peninsula.titlecard``). The same object is a file,
+  (``peninsula.pages.titlecard``). The same object is a file,
   ``cite/<slug>.jsonld``, which the page's Signposting links
-  (``peninsula.signposting``);
+  (``peninsula.pages.signposting``);
 * OpenGraph and a Twitter card on every page (``add_opengraph_tags``): title,
   type (``article`` for an essay), address, site name, description (an
   essay's abstract, another page's opening prose) and an essay's picture; an
@@ -43,7 +43,7 @@ has no editors, abstract or PDF. Scholar asks for a publication date "in the
 or ``2023``, never ``2023/02``; the date is the version's, as the cite box,
 BibTeX, RIS and CSL-JSON give it.
 
-Versions of record (``peninsula.versions``): the current version of a revised
+Versions of record (``peninsula.records.versions``): the current version of a revised
 essay says which version it is and when it last changed (JSON-LD ``version``
 and ``dateModified``, OpenGraph ``article:modified_time``); a retracted one
 says so (``creativeWorkStatus``). An earlier version, kept at
@@ -91,11 +91,9 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from pybtex.database import Entry
 
-from . import apa
-from .citations import bib_entries, citations_domain
-from .cite import CITE_DIR, file_stem, full_title
-from .dates import Date
-from .essays import (
+from ..core.builder import base_url, is_site_builder, page_url, write_if_changed
+from ..core.dates import Date
+from ..records.essays import (
     AUTHOR_PAGE,
     Essay,
     ancestors,
@@ -103,8 +101,10 @@ from .essays import (
     essays_domain,
     remove_files_of_removed_essays,
 )
+from ..works import apa
+from ..works.citations import bib_entries, citations_domain
+from .cite import full_title, jsonld_path
 from .pdfs import essay_pdf, pdf_published
-from .site import base_url, is_site_builder, page_url, write_if_changed
 from .titlecard import HEIGHT, WIDTH, card_url
 
 if TYPE_CHECKING:
@@ -150,11 +150,6 @@ def highwire_name(name: str, group: bool) -> str:
     return f"{name}," if group else name
 
 
-def jsonld_path(record: Essay) -> str:
-    """The site-relative path of the page's JSON-LD as a file: ``cite/<slug>.jsonld``."""
-    return f"{CITE_DIR}/{file_stem(record)}.jsonld"
-
-
 def _meta(name: str, content: str) -> str:
     return f'<meta name="{name}" content="{html.escape(content)}" />'
 
@@ -175,7 +170,7 @@ def highwire_reference(entry: Entry) -> str:
     """A cited work in the ``key=value; ...`` form of ``citation_reference``."""
     pairs = [("citation_title", apa.field_text(entry, "title"))]
     pairs += [("citation_author", apa.full_name(p)) for p in _people(entry)]
-    date = apa.Date.of(entry)
+    date = apa.date_field(entry)
     if date.year is not None:
         pairs.append(("citation_publication_date", str(date.year)))
     container = _container(entry)
@@ -230,7 +225,7 @@ def schema_work(entry: Entry) -> dict[str, Any]:
     people = _people(entry)
     if people:
         work["author"] = [_schema_person(p) for p in people]
-    date = apa.Date.of(entry)
+    date = apa.date_field(entry)
     if date.year is not None:
         work["datePublished"] = date.iso
     container = _container(entry)
@@ -482,9 +477,9 @@ def add_opengraph_tags(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.cite")
-    app.setup_extension("peninsula.titlecard")
-    app.setup_extension("peninsula.signposting")
+    app.setup_extension("peninsula.pages.cite")
+    app.setup_extension("peninsula.pages.titlecard")
+    app.setup_extension("peninsula.pages.signposting")
     app.connect("html-page-context", add_head_tags, priority=400)
     app.connect("html-page-context", add_opengraph_tags, priority=410)
     remove_files_of_removed_essays(app, lambda record: [jsonld_path(record)])

@@ -16,7 +16,7 @@ cannot be a link inside it; it becomes a link to that page on the published
 site (``html_baseurl``), so the text reads as written and still leads somewhere.
 
 A PDF travels without its page, so it says which version of the essay it holds
-(``peninsula.history`` keeps the versions): an essay's title block ends with
+(``peninsula.records.history`` keeps the versions): an essay's title block ends with
 its version line, "Version 2 · corrected December 5, 2026", and the edition
 prints the same line under each essay's byline; an essay never revised says
 "Version 1 · published February 2023", which its web page, always the current
@@ -69,11 +69,11 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.osutil import copyfile, relative_uri
 from sphinx.util.texescape import escape
 
-from .dates import Date
-from .essays import Essay, ancestors, byline_text, credits, doc_slug, essays_domain
-from .frontmatter import name_separators
-from .history import HISTORY_ID, version_line
-from .site import base_url, is_site_builder, page_url
+from ..core.builder import base_url, is_site_builder, page_url
+from ..core.dates import Date
+from ..records.essays import Essay, ancestors, byline_text, credits, doc_slug, essays_domain
+from ..records.frontmatter import name_separators
+from ..records.history import HISTORY_ID, version_line
 
 if TYPE_CHECKING:
     from docutils.parsers.rst.states import Inliner
@@ -286,7 +286,7 @@ def add_version_line(header: nodes.Element, record: Essay, linked: bool) -> None
     page has it once revised; it is printed for every essay, since a printed
     copy is not updated when the essay is."""
     if any("essay-version" in n["classes"] for n in header.children):
-        return  # peninsula.history's, in the same words
+        return  # peninsula.records.history's, in the same words
     line = nodes.paragraph("", "", classes=["essay-version"])
     text = nodes.Text(version_text(record))
     line += nodes.reference("", "", text, refid=HISTORY_ID, internal=True) if linked else text
@@ -657,14 +657,14 @@ def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.records.essays")
     app.add_builder(EssayLaTeXBuilder, override=True)
     # not "env": where the PDFs are read from changes no page
     app.add_config_value("peninsula_pdf_dir", "", "", str)
     app.add_node(essay_pdf_link)
     app.add_node(pdf_edition)
     app.add_role("pdf-edition", pdf_edition_role)
-    # after peninsula.essays has made the header (350)
+    # after peninsula.records.essays has made the header (350)
     app.connect("doctree-read", add_pdf_link, priority=360)
     track_pages_holding(app, pdf_edition, EDITION_PAGES)
     app.connect("env-get-updated", note_published_pdfs)

@@ -17,7 +17,7 @@ What this module adds:
 * each result page carries its search record as ``<meta>`` tags in its head,
   which Pagefind reads: the filters ``author``, ``topic`` and ``year``, the
   metadata ``byline``, ``date`` and ``kind``, and the sort key ``date``, all from
-  the essay's record (peninsula.essays), the one source of these facts. Each
+  the essay's record (peninsula.records.essays), the one source of these facts. Each
   tag is named (``<meta name="search-topic" content="China"
   data-pagefind-filter="topic[content]">``): HTML allows a ``<meta>`` with
   ``content`` only with a ``name``, ``property``, ``itemprop`` or
@@ -35,7 +35,7 @@ What this module adds:
   fetch every chunk of its index to answer a search with no words (1.4 MB at
   200 essays), and the whole catalogue grows with the collection (250 KB at
   1,000 essays). A retracted essay is not in them: it is not a result
-  either (``peninsula.history`` marks its page ``nosearch``, as it does an
+  either (``peninsula.records.history`` marks its page ``nosearch``, as it does an
   earlier version's), so a filter must neither list nor count it;
 * the search page itself is ``_templates/search.html`` with ``_static/search.js``
   (Pagefind's JavaScript API; results, filters and the shareable address);
@@ -61,8 +61,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .essays import Essay, byline_text, credits, essays_domain, newest_first
-from .site import is_site_builder
+from ..core.builder import is_site_builder
+from ..records.essays import Essay, byline_text, credits, essays_domain, newest_first
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -322,7 +322,7 @@ def search_exists(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.records.essays")
     app.connect("builder-inited", no_sphinx_index)
     app.connect("html-collect-pages", search_page)
     app.connect("html-page-context", search_exists, priority=100)

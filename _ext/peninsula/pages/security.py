@@ -6,7 +6,7 @@ injection or a careless edit slips into a page does not run. A policy that
 says so is only as good as the pages it covers, so the site has no inline
 script (furo's theme-choice script is a file, ``_static/theme-preference.js``,
 through ``_templates/base.html``) and no ``on…=`` attribute; the JSON-LD block
-of an essay (peninsula.head) is ``application/ld+json``, data that no browser
+of an essay (peninsula.pages.head) is ``application/ld+json``, data that no browser
 executes, so the policy needs no exception for it.
 
 Where it is said:
@@ -19,7 +19,7 @@ Where it is said:
   carry (``frame-ancestors``: a page of ours may not be framed by another site).
   Browsers warn about ``frame-ancestors`` in a meta tag, so it is left out there.
   Other extensions add rules of their own to the file through the event
-  ``peninsula-header-rules`` (peninsula.signposting: each essay page's links).
+  ``peninsula-header-rules`` (peninsula.pages.signposting: each essay page's links).
 
 What the policy allows, and why:
 
@@ -42,7 +42,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .site import is_site_builder, write_if_changed
+from ..core.builder import is_site_builder, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -102,7 +102,7 @@ def write_headers(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.site")
+    app.setup_extension("peninsula.pages.site")
     # handlers (app) return rules for _headers, each "<path>\n  <Name>: <value>\n"
     app.add_event("peninsula-header-rules")
     app.connect("html-page-context", add_policy)

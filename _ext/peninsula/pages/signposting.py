@@ -8,7 +8,7 @@ says it with typed links, which this module writes from the essay's record:
 * Level 1, in the page's head as ``<link rel=… href=…>``: Read the Docs and
   GitHub Pages send no headers of a site's choosing, and HTML links work on
   every host. Hosts that read ``_headers`` (Netlify, Cloudflare Pages) also
-  send them as a ``Link`` header, one rule per page (``peninsula.security``
+  send them as a ``Link`` header, one rule per page (``peninsula.pages.security``
   writes the file; this module gives it the rules);
 * Level 2, a link set (RFC 9264, ``application/linkset+json``):
   ``cite/<slug>.linkset.json``, linked from the page with ``rel="linkset"``.
@@ -57,11 +57,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .cite import CITE_DIR, DOWNLOADS, file_stem
-from .essays import Essay, essays_domain, remove_files_of_removed_essays
-from .head import jsonld_path
+from ..core.builder import base_url, is_site_builder, page_url, write_if_changed
+from ..records.essays import Essay, essays_domain, remove_files_of_removed_essays
+from .cite import CITE_DIR, DOWNLOADS, file_stem, jsonld_path
 from .pdfs import essay_pdf, pdf_published
-from .site import base_url, is_site_builder, page_url, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -181,9 +180,9 @@ def header_rules(app: Sphinx) -> str:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.cite")
-    app.setup_extension("peninsula.security")
-    # after peninsula.head (400), whose JSON-LD file the links name
+    app.setup_extension("peninsula.pages.cite")
+    app.setup_extension("peninsula.pages.security")
+    # after peninsula.pages.head (400), whose JSON-LD file the links name
     app.connect("html-page-context", add_signposts, priority=420)
     remove_files_of_removed_essays(app, lambda record: [linkset_path(record)])
     app.connect("peninsula-header-rules", header_rules)

@@ -19,9 +19,9 @@ what they need from it, the sitemap is completed with the pages not written
 this time, and ``robots.txt`` points crawlers at the sitemap.
 
 The sitemap lists what search engines are to index: an essay's earlier
-versions (``articles/<slug>/v<N>``, ``peninsula.versions``) are left out, as
+versions (``articles/<slug>/v<N>``, ``peninsula.records.versions``) are left out, as
 their pages say ``noindex`` and name the current version as canonical
-(``peninsula.head``). Each essay gets a ``lastmod``, the date of its current
+(``peninsula.pages.head``). Each essay gets a ``lastmod``, the date of its current
 version, when that date is a day: sitemaps.org's schema types ``lastmod`` as
 an XML Schema date or date-time (``YYYY-MM-DD``), and an essay dated to its
 month or year alone would need a day invented for it. No other page gets one:
@@ -40,7 +40,6 @@ title changes, every page is written again.
 from __future__ import annotations
 
 import queue
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -50,6 +49,8 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx_sitemap import add_html_link
 
+from ..core.builder import base_url, is_site_builder, setting_location, write_if_changed
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -58,46 +59,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ROBOTS = "robots.txt"
-
-
-def base_url(config: Config) -> str:
-    """``html_baseurl`` with exactly one slash at its end."""
-    return config.html_baseurl.rstrip("/") + "/"
-
-
-def page_url(config: Config, docname: str) -> str:
-    """The absolute address of a page of the website, the same as its
-    canonical link, whichever builder asks (a PDF cites the web page too)."""
-    return base_url(config) + docname + (config.html_file_suffix or ".html")
-
-
-def is_site_builder(app: Sphinx) -> bool:
-    """A builder writing the website, not an e-book or help file made from HTML."""
-    return app.builder.format == "html" and not getattr(app.builder, "embedded", False)
-
-
-def write_if_changed(path: Path, data: bytes) -> None:
-    """Write *data* unless the file already holds it, so that a rebuild that
-    changes nothing leaves the published file, and its date, alone."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    path.write_bytes(data)
-
-
-def setting_location(app: Sphinx, name: str) -> str | None:
-    """``conf.py:<line>`` of the setting *name*, for a warning about its value."""
-    conf = Path(app.confdir) / "conf.py"
-    try:
-        lines = conf.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for number, line in enumerate(lines, start=1):
-        if re.match(rf"{name}\s*=", line):
-            return f"{conf}:{number}"
-    return None
 
 
 def check_base_url(app: Sphinx, config: Config) -> None:
@@ -131,8 +92,8 @@ def absolute_body_links(app: Sphinx, doctree: nodes.document, docname: str) -> N
 def essay_dates(app: Sphinx) -> tuple[set[str], dict[str, str]]:
     """The sitemap links of the earlier versions, and the ``lastmod`` of each
     essay whose current version is dated to the day, by link."""
-    # peninsula.essays imports this module: its domain is looked up when a build ends
-    from .essays import essays_domain
+    # peninsula.records.essays imports this module: its domain is looked up when a build ends
+    from ..records.essays import essays_domain
 
     suffix = app.config.html_file_suffix or ".html"
     domain = essays_domain(app.env)

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from ..core.builder import base_url, is_site_builder, write_if_changed
+from ..records.essays import Essay, byline_text, essays_domain, remove_files_of_removed_essays
 from .cite import file_stem
-from .essays import Essay, byline_text, essays_domain, remove_files_of_removed_essays
 from .pdfs import version_text
-from .site import base_url, is_site_builder, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -173,7 +173,7 @@ def write_card(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
+    app.setup_extension("peninsula.records.essays")
     app.connect("html-page-context", write_card)
     remove_files_of_removed_essays(app, lambda record: [card_path(record)])
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,7 @@ Why this exists: the title, authors, date and abstract of an essay are
 written once, at the top of its Markdown file, and every output (the page
 header, the list of essays on the front page, the cite box, head tags and
 feed) is made from that one record. The record and its parser are
-``peninsula.frontmatter``, free of Sphinx; this module is the glue: it gives
+``peninsula.records.frontmatter``, free of Sphinx; this module is the glue: it gives
 the parser what conf.py and refs.bib allow, reports every problem it finds
 with the file and line, keeps the records in the ``essays`` domain, and makes
 the page header and the lists of essays from them.
@@ -35,12 +35,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..core.builder import is_site_builder, setting_location
+from ..works.citations import bib_entries, citations_domain
 from . import frontmatter
-from .citations import bib_entries, citations_domain
 from .frontmatter import Author, Essay, Known, name_separators
 from .frontmatter import doc_slug as doc_slug  # pdfs takes it from here
 from .frontmatter import slugify as slugify  # browse takes it from here
-from .site import is_site_builder, setting_location
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -689,21 +689,20 @@ def updated_corpus_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.citations")
+    app.setup_extension("peninsula.works.citations")
     app.add_config_value("peninsula_essay_dir", "articles", "env", str)
     # checked by check_settings, whose messages say where and how to fix
     app.add_config_value("peninsula_topics", {}, "env", Any)
     app.add_config_value("peninsula_licenses", {}, "env", Any)
     # the group that edits every edition, and authors an unsigned one
     app.add_config_value("peninsula_editors", "Editors", "env", str)
-    app.setup_extension("peninsula.sources")
+    app.setup_extension("peninsula.core.sources")
     app.add_domain(EssaysDomain)
     app.add_node(essay_list)
     app.add_directive("essay-list", EssayListDirective)
-    app.setup_extension("peninsula.browse")
     app.connect("config-inited", check_settings)
     app.connect("source-read", read_front_matter)
-    # before peninsula.citations (400) notes the citation the header adds
+    # before peninsula.works.citations (400) notes the citation the header adds
     app.connect("doctree-read", add_header, priority=350)
     app.connect("env-before-read-docs", note_corpus_state)
     app.connect("env-get-updated", updated_corpus_pages)

@@ -12,13 +12,13 @@ Here, as PEPs' checker and MyST's field validators do, each field has one small
 validator. The parser runs every validator on the YAML *nodes*, so that every
 problem of a file is found at once, each at the line of the value that is wrong
 (nested values included), and returns either a frozen :class:`Essay`, whole and
-typed (one :class:`~peninsula.dates.Date`), or the list of :class:`Problem`.
+typed (one :class:`~peninsula.core.dates.Date`), or the list of :class:`Problem`.
 A mistake gives one message: a misspelt field is reported once, with a
 did-you-mean, not also as the missing field it was meant to be.
 
 No Sphinx here: what the front matter may name (the topics and licences of
 conf.py, the keys of refs.bib) is passed in, so the parser is tested on
-documents alone, as apa.py is on entries. ``peninsula.essays`` is the glue.
+documents alone, as apa.py is on entries. ``peninsula.records.essays`` is the glue.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from pathlib import Path
 import yaml
 from anyascii import anyascii
 
-from .dates import Date, DateError
-from .sources import PICTURES, why_not_a_picture, why_not_in_project
+from ..core.dates import Date, DateError
+from ..core.sources import PICTURES, why_not_a_picture, why_not_in_project
 
 FIELDS = (
     "title",

@@ -2,9 +2,9 @@
 the banner of an earlier version, the retraction notice and the Corrections page.
 
 Why this exists: a reader who cited an essay must be able to find the words
-they cited, and see what changed since and why (``peninsula.versions`` keeps
+they cited, and see what changed since and why (``peninsula.records.versions`` keeps
 the texts and refuses silent changes; this module shows them). All of it is
-made from the essays' records (``peninsula.essays``): the History entries of
+made from the essays' records (``peninsula.records.essays``): the History entries of
 the current version's front matter, and the record of each earlier version.
 
 * The header of a revised essay says its version and what happened last,
@@ -30,7 +30,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .citations import end_section
+from ..works.citations import end_section
 from .essays import Essay, doc_link, essays_domain
 from .frontmatter import Version
 
@@ -52,7 +52,7 @@ def link_to_version(
     record: Essay, number: int, current_version: int, fromdoc: str, pages: Collection[str] = ()
 ) -> nodes.Node:
     """A link to the text of version *number*; the current version is the essay's
-    page. A version whose page is missing is named without a link (peninsula.versions
+    page. A version whose page is missing is named without a link (peninsula.records.versions
     reports the missing file, at the History)."""
     target = record.current_doc if number == current_version else f"{record.current_doc}/v{number}"
     if pages and target not in pages:
@@ -294,12 +294,12 @@ class FillCorrections(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.essays")
-    app.setup_extension("peninsula.versions")
+    app.setup_extension("peninsula.records.essays")
+    app.setup_extension("peninsula.records.versions")
     app.add_node(version_banner)
     app.add_node(corrections_list)
     app.add_directive("corrections", CorrectionsDirective)
-    # after peninsula.essays made the header (350)
+    # after peninsula.records.essays made the header (350)
     app.connect("doctree-read", add_version_parts, priority=351)
     # after the References (400), before the cite box (450)
     app.connect("doctree-read", add_history, priority=440)

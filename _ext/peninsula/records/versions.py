@@ -31,7 +31,7 @@ What fails, and where:
 * every build: a frozen version whose text is not the recorded one, at its
   first changed line (restore it; correct the current version instead); a
   version file with no record; an earlier version whose file is missing;
-* ``make check STRICT=1``, which publishing runs (``peninsula.lint``): an
+* ``make check STRICT=1``, which publishing runs (``peninsula.gates.lint``): an
   essay changed since its last recorded version with no History entry, at its
   first changed line, with ``make revise``; a version opened and not recorded,
   with ``make record``; a draft, never recorded, with ``make record``.
@@ -57,8 +57,8 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from ..core.sources import NotUTF8, read_text
 from .frontmatter import VERSION_DOC_RE, current_doc
-from .sources import NotUTF8, read_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -391,7 +391,7 @@ def check_version_docs(app: Sphinx, docname: str, source: list[str]) -> None:
 
     record = parse(source[0], docname, Known(None, None))
     if isinstance(record, list):
-        return  # the front matter's problems are reported by peninsula.essays
+        return  # the front matter's problems are reported by peninsula.records.essays
     for problem in current_problems(
         path,
         record.slug,
@@ -462,7 +462,7 @@ def mark_orphan(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", load_lock)
-    # before peninsula.essays takes the front matter out of the page (500)
+    # before peninsula.records.essays takes the front matter out of the page (500)
     app.connect("source-read", check_version_docs, priority=400)
     app.add_transform(EarlierVersion)
     # after Sphinx's metadata collector (500) filled the page's metadata

@@ -26,7 +26,7 @@ in its ``site_meta`` block, is the page's one viewport tag.
 It also gives every link that leaves the site (a DOI, a publisher's page, an
 ORCID record, the licence) ``rel="noopener noreferrer"``: the page it opens
 gets no handle on ours (``window.opener``) and no address of the essay the
-reader came from (peninsula.security has the rest of the site's policy).
+reader came from (peninsula.pages.security has the rest of the site's policy).
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 from docutils import nodes
 
-from .site import is_site_builder
+from ..core.builder import is_site_builder
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -14,7 +14,7 @@ hoverable, persistent) and is tested in a real browser by
 ``tests/test_previews.py``. Without JavaScript every link stays a plain link.
 
 The back-links from each References entry to the places citing it are made
-by :mod:`peninsula.citations`; their look is in ``previews.css``.
+by :mod:`peninsula.works.citations`; their look is in ``previews.css``.
 """
 
 from __future__ import annotations

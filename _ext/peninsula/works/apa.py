@@ -117,7 +117,7 @@ from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
 
 # one Date type for every date of the corpus; MONTHS for the reference's date
-from .dates import MONTHS, Date, DateError
+from ..core.dates import FORMS, MONTHS, Date, DateError
 
 # -- Entry types ---------------------------------------------------------------
 
@@ -225,6 +225,22 @@ _ARTICLES = ("the ", "a ", "an ")
 
 class BibEntryError(ValueError):
     """An entry cannot be formatted; the message says what to fix."""
+
+
+def date_field(entry: Entry, field: str = "date") -> Date:
+    """The date in *field* of a bib entry (``date`` falls back on ``year``);
+    BibEntryError says what is wrong with it."""
+    raw = entry.fields.get(field, "").strip()
+    if not raw and field == "date" and entry.fields.get("year"):
+        raw = entry.fields["year"].strip()
+    if not raw:
+        return Date(None)
+    try:
+        return Date.parse(raw)
+    except DateError as err:
+        if err.calendar:
+            raise BibEntryError(f"{entry.key}: {field} {raw!r} is not a calendar date") from None
+        raise BibEntryError(f"{entry.key}: {field} {raw!r} is not a date; {FORMS}") from None
 
 
 def kind_of(entry: Entry) -> Kind:
@@ -446,7 +462,7 @@ def ordinal_edition(edition: str) -> str:
 
 def entry_date(entry: Entry) -> Date:
     """The date of the work: ``date``, or BibTeX's ``year`` with ``month``."""
-    date = Date.of(entry)
+    date = date_field(entry)
     month = entry.fields.get("month", "").strip().lower()
     if date.year is not None and date.month is None and month and not entry.fields.get("date"):
         number = next((i for i, m in enumerate(MONTHS, 1) if m.lower().startswith(month[:3])), None)
@@ -853,7 +869,7 @@ def format_reference(entry: Entry, year_label: str) -> Text:
         parts.append(_sentence(_latex(entry.fields["note"])))
 
     link = _link(entry)
-    retrieved = Date.of(entry, "urldate")
+    retrieved = date_field(entry, "urldate")
     if retrieved.year is not None and prints_retrieval_date(entry):
         if link:
             parts.append(Text(f"Retrieved {retrieved.long()}, from ", _href(link)))
@@ -880,7 +896,7 @@ def prints_retrieval_date(entry: Entry) -> bool:
     carries no date of its own ("n.d.", as the population clock of 10.16).
     A dated news story or report is a fixed version: its ``urldate`` stays in
     refs.bib, a record of when the editors read it, and is not printed."""
-    return may_change(entry) and Date.of(entry).year is None
+    return may_change(entry) and date_field(entry).year is None
 
 
 def _href(url: str) -> Text:
@@ -935,7 +951,7 @@ def _year_of(entry: Entry) -> int | None:
     """The year the list sorts and labels by; in press after every year (APA 9.46)."""
     if in_press(entry):
         return 10_000
-    return Date.of(entry).year
+    return date_field(entry).year
 
 
 def _sort_key(entry: Entry) -> tuple:

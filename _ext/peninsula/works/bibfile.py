@@ -71,9 +71,9 @@ from sphinx.domains import Domain
 from sphinx.util import logging
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime, is_bibdata_outdated
 
+from ..core.dates import Date, DateError
 from . import apa
 from .citations import citations_domain
-from .dates import Date, DateError
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -502,7 +502,7 @@ def key_problem(entry: Entry) -> str | None:
             "author, a word of the title): write %r, %s"
             % (entry.key, sorted(allowed)[0] + match["year"] + match["word"], KEY_FIX)
         )
-    year = apa.Date.of(entry).year
+    year = apa.date_field(entry).year
     if match["year"] != ("nd" if year is None else str(year)):
         return "key %r has year %r but the entry's date gives %r: write %r, %s" % (
             entry.key,
@@ -913,7 +913,7 @@ def read_bibfiles(paths: list[Path], encoding: str, known: Checks | None = None)
                 report(
                     Problem(
                         raw.line if raw else first_line,
-                        f"{who}{message}: correct the entry, as in the README's examples",
+                        f"{who}{message}: correct the entry, as in the examples of docs/editing.md",
                         "syntax",
                     )
                 )
@@ -1030,7 +1030,7 @@ def read_and_check(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("peninsula.citations")
+    app.setup_extension("peninsula.works.citations")
     app.add_domain(BibFileDomain)
     # before sphinxcontrib-bibtex reads the files (500), which then finds its
     # cache up to date

@@ -105,7 +105,7 @@ def backlinks(ids: list[str]) -> nodes.inline:
 
 class CitationsDomain(Domain):
     """Which document cites which keys, the digest of every bib entry, and the
-    keys whose entries peninsula.bibfile withheld."""
+    keys whose entries peninsula.works.bibfile withheld."""
 
     name = "citations"
     label = "Citations of the corpus"
@@ -120,7 +120,7 @@ class CitationsDomain(Domain):
     @property
     def withheld(self) -> list[str]:
         """Keys of refs.bib whose entry has a mistake that keeps the style from
-        formatting it; peninsula.bibfile reports it at its line and does not
+        formatting it; peninsula.works.bibfile reports it at its line and does not
         hand the entry on, and a citation of it is not reported a second time."""
         return self.data.setdefault("withheld", [])
 
@@ -381,7 +381,7 @@ def format_works(
 ) -> tuple[dict[str, apa.WorkLabel], dict[str, apa.Text]] | None:
     """Label the works of one list, then format each entry with its label; on an
     entry the style cannot format, warn at *location* and return None (the entry
-    itself is reported at its line of refs.bib by peninsula.bibfile)."""
+    itself is reported at its line of refs.bib by peninsula.works.bibfile)."""
     try:
         labels = apa.label_works(works)
         return labels, {e.key: formatted(e, labels[e.key].year) for e in works}

@@ -1,3 +1,3 @@
-extensions = ["myst_parser", "peninsula.bibfile"]
-bibtex_bibfiles = ["refs.bib"]
-exclude_patterns = ["_build"]
+from journal import *  # noqa: F403
+
+extensions = [*extensions, "peninsula.works.bibfile"]  # noqa: F405

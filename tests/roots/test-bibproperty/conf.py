@@ -1,15 +1,14 @@
 from pathlib import Path
 
 import peninsula
+from journal import *  # noqa: F403
 
 STATIC = Path(peninsula.__file__).resolve().parents[2] / "_static"
 
 project = "Bib text"
-extensions = ["myst_parser", "peninsula.bibfile", "peninsula.citations"]
-bibtex_bibfiles = ["refs.bib"]
+extensions = [*extensions, "peninsula.works.bibfile", "peninsula.works.citations"]  # noqa: F405
 bibtex_default_style = "apa7"
 bibtex_reference_style = "author_year"
-exclude_patterns = ["_build"]
 latex_engine = "xelatex"
 latex_documents = [("index", "sample.tex", "Bib text", "Editors", "howto")]
 latex_additional_files = [str(STATIC / "latex" / "peninsula.sty")]

@@ -1,2 +1,3 @@
-extensions = ["myst_parser", "peninsula.markup_policy", "peninsula.strict"]
-exclude_patterns = ["_build"]
+from journal import *  # noqa: F403
+
+extensions = [*extensions, "peninsula.gates.markup_policy", "peninsula.gates.strict"]  # noqa: F405

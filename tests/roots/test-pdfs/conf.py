@@ -1,8 +1,14 @@
+from journal import *  # noqa: F403
+
 project = "A Collection"
 peninsula_editors = "Editors of A Collection"
-extensions = ["myst_parser", "peninsula.essays", "peninsula.citations", "peninsula.pdfs"]
-bibtex_bibfiles = ["refs.bib"]
-exclude_patterns = ["_build"]
+extensions = [  # noqa: F405
+    *extensions,  # noqa: F405
+    "peninsula.records.essays",
+    "peninsula.pages.browse",
+    "peninsula.works.citations",
+    "peninsula.pages.pdfs",
+]
 html_theme = "furo"
 html_baseurl = "https://example.org/papers/"
 latex_documents = [("index", "collection.tex", "A Collection", "Its editors", "manual", True)]

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "peninsula.citations", "peninsula.previews"]
-bibtex_bibfiles = ["refs.bib"]
-exclude_patterns = ["_build"]
+from journal import *  # noqa: F403
+
+extensions = [*extensions, "peninsula.works.citations", "peninsula.theme.previews"]  # noqa: F405
 html_theme = "furo"

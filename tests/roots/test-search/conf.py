@@ -1,14 +1,11 @@
-project = "The Journal"
+from journal import *  # noqa: F403
+
 language = "en"
-html_baseurl = "https://journal.example.org/"
-extensions = ["myst_parser", "peninsula.essays", "peninsula.citations", "peninsula.search"]
-bibtex_bibfiles = ["refs.bib"]
-exclude_patterns = ["_build"]
+extensions = [  # noqa: F405
+    *extensions,  # noqa: F405
+    "peninsula.records.essays",
+    "peninsula.pages.browse",
+    "peninsula.works.citations",
+    "peninsula.pages.search",
+]
 html_theme = "furo"
-peninsula_topics = {"sanctions": "Sanctions", "deterrence": "Deterrence"}
-peninsula_licenses = {
-    "CC-BY-4.0": (
-        "Creative Commons Attribution 4.0 International",
-        "https://creativecommons.org/licenses/by/4.0/",
-    ),
-}
