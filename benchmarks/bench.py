@@ -9,7 +9,7 @@ a refs.bib of M works; in ours every essay published in the versions lock and
 one in ten with a second version), builds each, and reports every goal of the
 editor's loop as a Markdown table (ours, floor, ratio, goal, PASS/MISS) and as
 JSON, with the machine's load average before and after. It reports figures;
-the tests check that it measures what it says (tests/test_bench.py), never how
+the tests check that it measures what it says (tests/bench/test_bench.py), never how
 fast anything is.
 
 How it measures:

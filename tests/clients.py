@@ -78,7 +78,7 @@ def json_ld(page: Path) -> dict:
 def page_item(page: Path) -> Item:
     """The essay version a page shows, as its JSON-LD describes it (the one
     description every version's page has; the current page's Highwire tags
-    say the same, as tests/test_head.py checks). A page is a journal article
+    say the same, as tests/pages/test_head.py checks). A page is a journal article
     when it is a ScholarlyArticle part of a Periodical."""
     data = json_ld(page)
     journal = data["isPartOf"]

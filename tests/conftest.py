@@ -136,13 +136,13 @@ def hosted(corpus_html, conf):
         yield address + prefix
 
 
-# -- The editorial gates (see gates.py) -------------------------------------------
+# -- The editorial gates (see harness.py) -------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def published_root(tmp_path_factory, rootdir) -> Path:
     """tests/roots/test-gates, built and published once as `make html` does."""
-    from gates import copy_project, staged_build
+    from harness import copy_project, staged_build
 
     srcdir = copy_project(rootdir / "test-gates", tmp_path_factory.mktemp("gates") / "project")
     result = staged_build(srcdir)
@@ -155,7 +155,7 @@ def published_root(tmp_path_factory, rootdir) -> Path:
 def broken_copy(published_root, tmp_path) -> Path:
     """A copy of the gates project and of its build (staging and published), for
     one test to break; its builds are incremental, as an editor's are."""
-    from gates import copy_project
+    from harness import copy_project
 
     return copy_project(published_root, tmp_path / "project")
 

@@ -13,5 +13,5 @@ package, and imports only from the stages before it:
 ``theme``    furo, adapted: navigation, accessibility, previews
 ``gates``    strict builds, the markup contributors may use, paths, the lint
 
-``tests/test_layout.py`` checks the order. conf.py lists the modules to load.
+``tests/core/test_layout.py`` checks the order. conf.py lists the modules to load.
 """

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 spec = importlib.util.spec_from_file_location("bench", REPO / "benchmarks" / "bench.py")
 bench = importlib.util.module_from_spec(spec)

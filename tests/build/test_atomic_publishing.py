@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from gates import BUILD, PYTHONPATH, STRICT, copy_project, messages, staged_build, tree_digest
+from harness import BUILD, PYTHONPATH, STRICT, copy_project, messages, staged_build, tree_digest
 from test_incremental import WRITTEN_BY_BUILD, comparable
 from test_publishing import free_port, get
 

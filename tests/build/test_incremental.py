@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from gates import BUILD, PYTHONPATH, REPO, STRICT, messages
+from harness import BUILD, PYTHONPATH, REPO, STRICT, messages
 from lxml import html as lxml_html
 from versioned import fill_note
 from versioned import run as run_versions
@@ -145,7 +145,7 @@ def sources(srcdir: Path) -> dict[str, bytes]:
 #: filters, each by hash) and one file per filter (each value with its pages)
 #: from Rust hash maps seeded at random in every run: the same content in
 #: another order, in a file named by the hash of its bytes, named in turn in
-#: the metadata file and in pagefind-entry.json (tests/test_reproducible.py).
+#: the metadata file and in pagefind-entry.json (tests/build/test_reproducible.py).
 PAGEFIND_META = re.compile(r"pagefind/pagefind\.(en_[0-9a-f]+)\.pf_meta")
 PAGEFIND_FILTER = re.compile(r"pagefind/filter/(en_[0-9a-f]+)\.pf_filter")
 PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"

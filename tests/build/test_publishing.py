@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from gates import PYTHONPATH, REPO, STRICT, messages, staged_build, tree_digest
+from harness import PYTHONPATH, REPO, STRICT, messages, staged_build, tree_digest
 
 PUBLISHED = re.compile(r"published \S+: (\d+) files written, (\d+) removed")
 

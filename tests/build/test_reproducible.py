@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gates import BUILD, PYTHONPATH, STRICT, copy_project
+from harness import BUILD, PYTHONPATH, STRICT, copy_project
 
 #: 2026-01-01T00:00:00Z
 EPOCH = "1767225600"

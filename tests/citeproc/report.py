@@ -18,7 +18,7 @@ citeproc, rule}``).
 
 Run it with ``.venv/bin/python -m tests.citeproc.report [REPORT]`` from the
 repository (default REPORT: /tmp/citeproc-report.txt). It needs Node and
-``npm ci``; tests/test_citeproc.py runs the same comparison.
+``npm ci``; tests/works/test_citeproc.py runs the same comparison.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Each row is tried as an attacker would, on a copy of the gates project with a
 secret file beside it: the build fails at the line of the mistake with exactly
 one message, fails again on the next build, leaves the published site as it
 was, and nothing of the secret reaches the staging folder either
-(tests/gates.py)."""
+(tests/harness.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from gates import PNG, REPO, assert_refused, png, readable_bytes, staged_build
+from harness import PNG, REPO, assert_refused, png, readable_bytes, staged_build
 from peninsula.gates.markup_policy import (
     ESSAY_DIRECTIVES,
     ESSAY_ROLES,

@@ -1,11 +1,11 @@
 """The bad-input table: each mistake an editor can make gives exactly its
 message at its line, fails every build until it is fixed, and never touches the
-published site (tests/gates.py). Rows for each kind of input live in the test
+published site (tests/harness.py). Rows for each kind of input live in the test
 module of that input; this one holds the harness's own checks."""
 
 from __future__ import annotations
 
-from gates import assert_refused, messages, staged_build, tree_digest
+from harness import assert_refused, messages, staged_build, tree_digest
 
 
 def test_the_good_project_builds_and_rebuilds_clean(broken_copy):

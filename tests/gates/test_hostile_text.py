@@ -10,7 +10,7 @@ reader of its format: html5lib, as a browser parses the page; json; pybtex for
 BibTeX's structure and pylatexenc for the LaTeX of its values; the citation
 clients of tests/clients.py (bibtexparser, rispy, citation-js, classic BibTeX);
 feedparser; pypdf. The mistakes are rows through the
-gates' harness (tests/gates.py): exactly their message, at their line, on two
+gates' harness (tests/harness.py): exactly their message, at their line, on two
 builds in a row, the published site untouched.
 """
 
@@ -36,7 +36,7 @@ from clients import (
     read_downloads,
     same,
 )
-from gates import assert_refused, copy_project, messages, staged_build, tree_digest
+from harness import assert_refused, copy_project, messages, staged_build, tree_digest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree

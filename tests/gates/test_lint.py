@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ANSI, REPO
 from docutils import nodes
-from gates import PYTHONPATH
+from harness import PYTHONPATH
 from peninsula.gates.lint import unsourced
 
 BIN = Path(sys.executable).parent
@@ -133,7 +133,7 @@ def test_a_bib_key_off_the_convention_fails_until_suppressed(rootdir, tmp_path):
     result = run_lint(srcdir, tmp_path / "out")
     assert result.returncode == 1
     # peninsula.works.bibfile's warning, at the entry's line; its wording is
-    # tests/test_bibfile.py's to check, the subtype is read from it
+    # tests/works/test_bibfile.py's to check, the subtype is read from it
     warnings = [w for w in ANSI.sub("", result.stderr).splitlines() if "WARNING" in w]
     assert len(warnings) == 1
     start = f"{bib}:{lines + 2}: WARNING: key 'Park2021Launch' "

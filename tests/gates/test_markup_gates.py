@@ -1,9 +1,9 @@
 """Bad-input rows of the essays' body: each mistake gives exactly its message
 at its own line, fails this build and the next (nothing fixed in between), and
-leaves the published site alone (tests/gates.py).
+leaves the published site alone (tests/harness.py).
 
 Every scheme (javascript:, data:, vbscript:) in every link syntax is refused
-in tests/test_markup_policy.py, in one build of a tiny project; here each
+in tests/gates/test_markup_policy.py, in one build of a tiny project; here each
 syntax and each scheme has one row through the whole gate."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gates import assert_refused, png
+from harness import assert_refused, png
 
 ESSAY = "articles/the-line.md"
 RAW_FIX = "write Markdown instead (an image is ![alt text](path), a link is [text](https://...))"

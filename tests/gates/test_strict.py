@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gates import BUILD, PYTHONPATH, STRICT, assert_refused, messages, staged_build
+from harness import BUILD, PYTHONPATH, STRICT, assert_refused, messages, staged_build
 
 LEDGER = Path("_build/.staging/doctrees/peninsula-warned.json")
 

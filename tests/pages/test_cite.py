@@ -1,7 +1,7 @@
 """How to cite an essay: APA 7 text, BibTeX, RIS and CSL-JSON (peninsula.pages.cite).
 
 What real clients read from the downloads of the real corpus is
-tests/test_downloads_clients.py's.
+tests/pages/test_downloads_clients.py's.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ import yaml
 from browser import axe_violations, horizontal_overflow, screenshot
 from conftest import REPO, strict_build
 from fontTools.ttLib import TTFont
-from gates import messages, staged_build, tree_digest
+from harness import messages, staged_build, tree_digest
 from lxml import etree
 from lxml import html as lxml_html
 from peninsula.pages.epub import find_font, unicode_ranges

@@ -20,7 +20,7 @@ from test_corpus import ESSAYS, front_matter, shown
 
 BASE = "https://journal.example.org/"
 #: the extensions of tests/roots/test-essays
-ESSAY_EXTENSIONS = runpy.run_path(str(Path(__file__).parent / "roots/test-essays/conf.py"))[
+ESSAY_EXTENSIONS = runpy.run_path(str(Path(__file__).parent.parent / "roots/test-essays/conf.py"))[
     "extensions"
 ]
 
@@ -228,7 +228,7 @@ def test_corpus_head_tags_match_front_matter_and_references(corpus_html, essay):
     date = str((meta.get("history") or [meta])[-1]["date"])
     expected = date.replace("-", "/") if len(date) == 10 else date[:4]
     assert metas(head, "citation_publication_date") == [expected]
-    # this build has no PDFs beside it (tests/test_pdf_links.py builds them)
+    # this build has no PDFs beside it (tests/pages/test_pdf_links.py builds them)
     assert metas(head, "citation_pdf_url") == []
     # one citation_reference per entry of the page's References, same order
     entries = tree.xpath('//section[h2[@id="references"]]//p[contains(@class, "reference")]')

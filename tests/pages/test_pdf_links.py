@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from conftest import ANSI, strict_build
-from gates import staged_build
+from harness import staged_build
 from lxml import html as lxml_html
 
 #: what each place that names an essay's PDF says, on a page

@@ -23,7 +23,7 @@ import subprocess
 
 import pytest
 from conftest import ANSI
-from gates import BUILD, REPO, copy_project, staged_build
+from harness import BUILD, REPO, copy_project, staged_build
 
 ADDED = "A sentence added after the first build, to be found in both PDFs."
 #: a date for both compilations compared byte for byte (2026-01-01)

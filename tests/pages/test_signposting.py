@@ -28,7 +28,7 @@ from xml.etree import ElementTree
 import html5lib
 import pytest
 from browser import HostedHandler, serve
-from gates import copy_project, messages, staged_build
+from harness import copy_project, messages, staged_build
 from signposting import find_signposting_html, find_signposting_http, find_signposting_linkset
 
 ORCID = "https://orcid.org/0000-0002-1825-0097"

@@ -34,7 +34,7 @@ with its file and line.
   (peninsula.pages.head), ``<script type="application/ld+json">``. HTML makes a
   script element of that type a data block, which is never run, so the
   policy is never asked about it; Chromium reports no violation on any page
-  (tests/test_security.py). vnu counts every inline ``<script>`` alike.
+  (tests/pages/test_security.py). vnu counts every inline ``<script>`` alike.
 
 vnu's notes below a warning are only that a void element's trailing slash
 (Sphinx's ``<meta ... />``, ``<link ... />``) has no effect.
@@ -56,7 +56,7 @@ import pytest
 from browser import serve
 from lxml import html as lxml_html
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 #: the checker, as `npm ci` installs it from package-lock.json
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 #: lets vnu fetch from 127.0.0.1

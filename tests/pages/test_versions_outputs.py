@@ -167,7 +167,7 @@ def test_json_ld_says_which_version_a_page_is(versioned_html, base):
         }
 
     # no PDF is built beside this build, so no page names one (the current
-    # version's with a PDF: tests/test_pdf_links.py; an earlier version never has one)
+    # version's with a PDF: tests/pages/test_pdf_links.py; an earlier version never has one)
     assert summary(CURRENT) == expected(CURRENT, 3, "2020", "2026-12-03", None, False)
     assert summary(f"{CURRENT}/v1") == expected(f"{CURRENT}/v1", 1, "2020", None, "Obsolete", False)
     assert summary(f"{CURRENT}/v2") == expected(

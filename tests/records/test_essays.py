@@ -65,7 +65,9 @@ def test_essay_list_is_newest_first(app):
     ]
 
 
-GOOD = (Path(__file__).parent / "roots" / "test-essays" / "articles" / "newer.md").read_text()
+GOOD = (
+    Path(__file__).parent.parent / "roots" / "test-essays" / "articles" / "newer.md"
+).read_text()
 
 
 @pytest.fixture

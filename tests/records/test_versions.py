@@ -6,7 +6,7 @@ Most of it reads one strict build of tests/versioned.py's project (the
 ``versioned_html`` fixture): ``future-of-diplomacy`` at version 3 (a correction,
 then an update), ``broadened-diplomacy`` retracted. The gates break one copy of
 that project in several ways at once and build it twice, as `make html` does
-(tests/gates.py); the publishing gate is the lint of `make check STRICT=1`.
+(tests/harness.py); the publishing gate is the lint of `make check STRICT=1`.
 The browser test looks at the pages and keeps screenshots in _build/screenshots.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from browser import DESKTOP, PHONE, axe_violations, horizontal_overflow, screenshot, serve
 from conftest import ANSI
-from gates import assert_refused, copy_project, messages, staged_build
+from harness import assert_refused, copy_project, messages, staged_build
 from lxml import html as lxml_html
 from peninsula.records.frontmatter import Known, parse
 from peninsula.records.history import corrections

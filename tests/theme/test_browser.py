@@ -19,7 +19,7 @@ def test_a_citation_takes_the_reader_to_its_reference(site, tab):
     # the full reference is in the served HTML as the link's title, for readers
     # without JavaScript; previews.js moves it to a data attribute and shows the
     # References entry in its own popup instead, so that there are never two
-    # tooltips (tests/test_previews.py checks both)
+    # tooltips (tests/theme/test_previews.py checks both)
     assert link.get_attribute("title") is None
     assert link.get_attribute("data-preview-title").startswith(
         "Chatterji, P., & Gurudatha, N. (2023)."

@@ -1,6 +1,6 @@
 """The bad-input table of refs.bib: each mistake an editor can make in it
 gives exactly one message, at its line, with its fix; the build fails, and
-fails again, and the published site is left as it was (tests/gates.py).
+fails again, and the published site is left as it was (tests/harness.py).
 
 The project's essay cites both works of its refs.bib, so a row whose entry
 is withheld (peninsula.works.bibfile) also shows that the citation of it gives no
@@ -9,7 +9,7 @@ second message, and that the page is still written without a traceback."""
 from __future__ import annotations
 
 import pytest
-from gates import assert_refused
+from harness import assert_refused
 
 CHANG_TITLE = "  title = {Revisiting {Korea's Northern Limit Line}},\n"
 

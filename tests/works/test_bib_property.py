@@ -31,7 +31,7 @@ from docutils.frontend import get_default_settings
 from docutils.utils import new_document
 from docutils.writers.html5_polyglot import Writer as HtmlWriter
 from docutils.writers.latex2e import Writer as LatexWriter
-from gates import PYTHONPATH
+from harness import PYTHONPATH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html

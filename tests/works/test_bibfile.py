@@ -1,7 +1,7 @@
 """refs.bib read and checked by peninsula.works.bibfile: each problem at its line,
 with its fix; the key convention can be turned off, and only it. The syntax
 errors and the other mistakes an editor makes are the rows of
-tests/test_bib_gates.py; what a text field may hold, tests/test_bib_property.py."""
+tests/works/test_bib_gates.py; what a text field may hold, tests/works/test_bib_property.py."""
 
 from __future__ import annotations
 

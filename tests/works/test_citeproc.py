@@ -21,7 +21,7 @@ from citeproc import csl, report
 from peninsula.works.bibfile import read_bibfiles
 from pybtex.database import parse_string
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 AGREEMENT = REPO / "_build" / "citeproc-agreement.json"
 MIN_ENTRIES = 60
 #: the BibTeX and BibLaTeX types the corpus must hold, each at least once

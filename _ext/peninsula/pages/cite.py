@@ -23,7 +23,7 @@ editors (one name: a group, never split), title, journal, publisher, the date
 of the version cited (year, month, day, as precise as the front matter), the
 version, the address, the language, the abstract and the topics as keywords.
 Where a format has no field for a fact, or its readers read none, it is
-said below; ``tests/test_downloads_clients.py`` reads every download with
+said below; ``tests/pages/test_downloads_clients.py`` reads every download with
 bibtexparser, rispy and citation-js and compares what they read with the page.
 
 * BibTeX serves biblatex, classic BibTeX styles and the programs that read

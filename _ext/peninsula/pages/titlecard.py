@@ -14,7 +14,7 @@ The card is SVG: text a browser or a crawler lays out with its own fonts, so
 it shows any script (a name in Hangul too) with no font bundled here, and it
 costs a fraction of a millisecond per essay. Lines are broken by an estimate
 of each character's width (a CJK character is one em wide, a Latin one about
-half, with room to spare: tests/test_signposting.py measures every line in
+half, with room to spare: tests/pages/test_signposting.py measures every line in
 Chromium); a title too long for four lines at the smaller size ends with an
 ellipsis. Its text reaches the SVG only through XML escaping. Earlier versions
 get their own card (``cards/<slug>-v<N>.svg``), since their title or byline

@@ -30,7 +30,7 @@ That covers a tree whose entries have no children of their own, as this
 site's sidebar is (essays, reference pages, captions). When a tree has nested
 entries (furo's ``has-children``), or the page's entry is not found exactly
 once, the page gets furo's own tree, computed as before: the result is the
-same bytes either way, and ``tests/test_navigation.py`` checks that on every
+same bytes either way, and ``tests/theme/test_navigation.py`` checks that on every
 page of a build. ``peninsula_fast_navigation = False`` turns it off.
 
 Nothing of furo is changed or copied: this module only gives furo's

@@ -11,7 +11,7 @@ dependencies), with ``_static/previews.css``: it builds each preview in the
 browser from what the site already holds (the page's References entry, the
 glossary and chronology pages), follows WCAG 1.4.13 (dismissable with Esc,
 hoverable, persistent) and is tested in a real browser by
-``tests/test_previews.py``. Without JavaScript every link stays a plain link.
+``tests/theme/test_previews.py``. Without JavaScript every link stays a plain link.
 
 The back-links from each References entry to the places citing it are made
 by :mod:`peninsula.works.citations`; their look is in ``previews.css``.

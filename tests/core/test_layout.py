@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "_ext" / "peninsula"
 #: the stages, from the first to the last: each may import the ones before it
 STAGES = ["core", "works", "records", "pages", "theme", "gates"]
