@@ -128,3 +128,12 @@ def assert_refused(
             given, expected = sorted(given), sorted(expected)
         assert given == expected, f"build {attempt}:\n{result.stderr}"
         assert tree_digest(published) == before, f"build {attempt} changed the published site"
+
+
+def make_dry_run(target: str) -> list[str]:
+    """The commands `make TARGET` would run, in order."""
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", target], capture_output=True, text=True, cwd=REPO
+    )
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if "sphinx" in line or "build.py" in line]

@@ -16,18 +16,17 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from harness import PYTHONPATH, REPO, STRICT, messages, staged_build, tree_digest
+from harness import (
+    PYTHONPATH,
+    REPO,
+    STRICT,
+    make_dry_run,
+    messages,
+    staged_build,
+    tree_digest,
+)
 
 PUBLISHED = re.compile(r"published \S+: (\d+) files written, (\d+) removed")
-
-
-def make_dry_run(target: str) -> list[str]:
-    """The commands `make TARGET` would run, in order."""
-    result = subprocess.run(
-        ["make", "-n", "--no-print-directory", target], capture_output=True, text=True, cwd=REPO
-    )
-    assert result.returncode == 0, result.stderr
-    return [line for line in result.stdout.splitlines() if "sphinx" in line or "build.py" in line]
 
 
 def test_every_build_target_goes_through_the_staging_folder():

@@ -9,22 +9,13 @@ import sys
 import pytest
 import yaml
 from conftest import REPO, SHARED
+from corpus_files import ESSAYS, front_matter, shown
 from lxml import html as lxml_html
 from peninsula.works import apa
 from pybtex.database import parse_file
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-ESSAYS = sorted((REPO / "articles").glob("*.md"))
 ROLE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
-
-
-def front_matter(path):
-    return yaml.safe_load(path.read_text().split("---\n")[1])
-
-
-def shown(title: str) -> str:
-    """A front matter title as readers see it: braces mark protected capitals."""
-    return title.replace("{", "").replace("}", "")
 
 
 def cited_keys(path) -> set[str]:
@@ -223,7 +214,6 @@ LINKS_SEEN = {
 def test_no_entry_has_an_invented_link(bib):
     """Every URL and DOI of refs.bib is one that was read: the address of a
     copy the claims table quotes, or a link seen where LINKS_SEEN says."""
-    import yaml
 
     table = yaml.safe_load((REPO / "tests" / "data" / "claims.yaml").read_text(encoding="utf-8"))
     read = {" ".join(s["address"].split()) for entry in table for s in entry["support"]}

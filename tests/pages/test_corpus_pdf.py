@@ -11,9 +11,9 @@ import subprocess
 
 import pytest
 from conftest import REPO
+from corpus_files import front_matter, shown
 from peninsula.records.frontmatter import Essay, Known, parse
 from pypdf import PdfReader
-from test_corpus import front_matter, shown
 
 ESSAYS = sorted((REPO / "articles").glob("*.md"))
 TITLES = {p.stem: shown(front_matter(p)["title"]) for p in ESSAYS}

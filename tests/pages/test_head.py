@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import warnings_of
+from corpus_files import ESSAYS, front_matter, shown
 from lxml import html as lxml_html
-from test_corpus import ESSAYS, front_matter, shown
 
 BASE = "https://journal.example.org/"
 #: the extensions of tests/roots/test-essays

@@ -12,10 +12,10 @@ import feedparser
 import pytest
 from browser import hosted_handler, launch, serve
 from conftest import warnings_of
+from corpus_files import ESSAYS, front_matter, shown
 from lxml import etree
 from lxml import html as lxml_html
 from playwright.sync_api import sync_playwright
-from test_corpus import ESSAYS, front_matter, shown
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

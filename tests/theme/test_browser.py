@@ -3,8 +3,8 @@ shared pieces in browser.py)."""
 
 from __future__ import annotations
 
+from corpus_files import REPO, front_matter
 from playwright.sync_api import expect
-from test_corpus import REPO, front_matter
 
 
 def test_a_citation_takes_the_reader_to_its_reference(site, tab):
