@@ -147,3 +147,33 @@ def test_conf_py_loads_modules_that_exist():
     assert ours
     for name in ours:
         assert (REPO / "_ext" / (name.replace(".", "/") + ".py")).is_file(), name
+
+
+def test_every_test_file_is_collected():
+    """Tests mirror the layout in folders; pytest skips some folder names
+    (``build``, ``dist``, ``venv``...) unless told: every test file must run."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-n",
+            "0",
+            "-p",
+            "no:cacheprovider",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    files = {p.relative_to(REPO).as_posix() for p in (REPO / "tests").rglob("test_*.py")}
+    files = {f for f in files if not f.startswith("tests/roots/")}
+    assert collected == files

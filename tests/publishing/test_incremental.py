@@ -145,7 +145,7 @@ def sources(srcdir: Path) -> dict[str, bytes]:
 #: filters, each by hash) and one file per filter (each value with its pages)
 #: from Rust hash maps seeded at random in every run: the same content in
 #: another order, in a file named by the hash of its bytes, named in turn in
-#: the metadata file and in pagefind-entry.json (tests/build/test_reproducible.py).
+#: the metadata file and in pagefind-entry.json (tests/publishing/test_reproducible.py).
 PAGEFIND_META = re.compile(r"pagefind/pagefind\.(en_[0-9a-f]+)\.pf_meta")
 PAGEFIND_FILTER = re.compile(r"pagefind/filter/(en_[0-9a-f]+)\.pf_filter")
 PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"
