@@ -16,9 +16,13 @@ import gzip
 import hashlib
 import os
 import shutil
+import socket
 import struct
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -137,3 +141,41 @@ def make_dry_run(target: str) -> list[str]:
     )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if "sphinx" in line or "build.py" in line]
+
+
+# -- A server the tests start (make livehtml) ------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str, seconds: float = 10) -> bytes:
+    """The body at *url*, once the server answers; an answer other than a
+    page (a 404) is an error at once."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read()
+        except ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+        except urllib.error.URLError as err:
+            if not isinstance(err.reason, ConnectionError) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
+
+
+def wait_for(output: Path, text: str, start: int, seconds: float = 90) -> str:
+    """Wait until the live server's output, after *start*, holds *text*."""
+    deadline = time.monotonic() + seconds
+    seen = ""
+    while time.monotonic() < deadline:
+        seen = output.read_text(errors="replace")[start:]
+        if text in seen:
+            return seen
+        time.sleep(0.2)
+    raise AssertionError(f"no {text!r} in {seconds} s; the live server said:\n{seen}")

@@ -123,6 +123,8 @@ PDF_DIR_SETTING = "peninsula_pdf_dir"
 #: and from the published EPUB edition (peninsula.pages.epub), for these builders
 EPUB_DIR_SETTING = "peninsula_epub_dir"
 HTML_BUILDERS = {"html", "dirhtml", "singlehtml"}
+#: said when a website build finds nothing changed since the last one
+NOT_STARTED = "nothing changed since the last build, which succeeded: Sphinx was not started"
 #: names a publication in progress gives the link it makes, until its rename
 TEMPORARY_PREFIX = ".publish-"
 #: the project's own code, which a test project's conf.py may load from here
@@ -391,7 +393,7 @@ class NotComparable(Exception):
 
 
 def _digest_files(digest, root: Path, top: Path, skip: set[Path]) -> None:
-    """Every file under *root* by its path and bytes; a symbolic link (whose
+    """Every file under *root* by its path, date and bytes; a symbolic link (whose
     target may change outside the project) makes the build not comparable."""
     pending = [root]
     while pending:
@@ -472,9 +474,9 @@ def unchanged(stamp: Path, inputs: str | None, staged: Path) -> bool:
         return False
 
 
-def publish_unchanged(staged: Path, published: Path) -> int:
-    """Publish, without Sphinx, what the last build staged from the same files."""
-    print("nothing changed since the last build, which succeeded: Sphinx was not started")
+def publish_whole(staged: Path, published: Path) -> None:
+    """Publish *staged*, saying what was written. Ctrl-C now could come after
+    the switch: it waits, so that the message says which site readers have."""
     start = time.perf_counter()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -483,7 +485,6 @@ def publish_unchanged(staged: Path, published: Path) -> int:
         signal.signal(signal.SIGINT, previous)
     seconds = time.perf_counter() - start
     print(f"published {published}: {written} files written, {removed} removed in {seconds:.2f} s")
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -502,7 +503,9 @@ def main(argv: list[str] | None = None) -> int:
             remove_leftovers(args.builddir)
             inputs = inputs_digest(args, command) if args.builder in HTML_BUILDERS else None
             if unchanged(stamp, inputs, staging / output):
-                return publish_unchanged(staging / output, published)
+                print(NOT_STARTED)
+                publish_whole(staging / output, published)
+                return 0
             stamp.unlink(missing_ok=True)
             start_staging(staging)
             returncode, disk_full, warned = run_sphinx(command, latex_environment(args.builder))
@@ -520,14 +523,7 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return returncode
-            start = time.perf_counter()
-            # Ctrl-C now could come after the switch: finish, so that the
-            # message says which site readers have
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            try:
-                written, removed = publish(staging / output, published)
-            finally:
-                signal.signal(signal.SIGINT, previous)
+            publish_whole(staging / output, published)
             # made from what it was made from when it started, or not kept:
             # a file saved while Sphinx worked may not be in this build
             if inputs is not None and not warned and inputs == inputs_digest(args, command):
@@ -543,8 +539,6 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"could not publish {published}: {err}; it is as it was", file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - start
-    print(f"published {published}: {written} files written, {removed} removed in {seconds:.2f} s")
     return 0
 
 

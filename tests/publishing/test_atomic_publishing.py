@@ -26,9 +26,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from harness import BUILD, PYTHONPATH, STRICT, copy_project, messages, staged_build, tree_digest
+from harness import (
+    BUILD,
+    PYTHONPATH,
+    STRICT,
+    copy_project,
+    free_port,
+    get,
+    messages,
+    staged_build,
+    tree_digest,
+)
 from test_incremental import WRITTEN_BY_BUILD, comparable
-from test_publishing import free_port, get
 
 #: fills the disk that holds the file FILL, with that file
 FILL_DISK = """

@@ -42,19 +42,15 @@ import os
 import re
 import runpy
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from harness import BUILD, PYTHONPATH, REPO, STRICT, messages
+from harness import BUILD, PYTHONPATH, REPO, STRICT, free_port, get, messages, wait_for
 from lxml import html as lxml_html
 from versioned import fill_note
 from versioned import run as run_versions
@@ -715,37 +711,6 @@ def test_the_scenarios_change_what_they_say(bench, tmp_path):
 # -- make livehtml ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, seconds: float = 60) -> bytes:
-    """The body at *url*, once the server answers."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.read()
-        except (ConnectionError, urllib.error.URLError):
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.2)
-
-
-def wait_for(output: Path, text: str, start: int, seconds: float = 180) -> str:
-    """Wait until the live server's output, after *start*, holds *text*."""
-    deadline = time.monotonic() + seconds
-    seen = ""
-    while time.monotonic() < deadline:
-        seen = output.read_text(errors="replace")[start:]
-        if text in seen:
-            return seen
-        time.sleep(0.2)
-    raise AssertionError(f"no {text!r} in {seconds} s; the live server said:\n{seen}")
-
-
 def test_a_bib_entry_edited_under_livehtml_equals_a_clean_build(bench, tmp_path):
     """`make livehtml` rebuilds on the save of refs.bib, from its own staging
     folder, and publishes the site a clean build of the edited sources
@@ -764,13 +729,13 @@ def test_a_bib_entry_edited_under_livehtml_equals_a_clean_build(bench, tmp_path)
     with output.open("wb") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
-        wait_for(output, f"serving {published(live_site)}", 0)
+        wait_for(output, f"serving {published(live_site)}", 0, seconds=180)
         # the server answers once its watcher has started: an edit before
         # that would not be seen
-        get(f"http://127.0.0.1:{port}/index.html")
+        get(f"http://127.0.0.1:{port}/index.html", seconds=60)
         mark = len(output.read_text(errors="replace"))
         edit_bib_title(live_site)
-        seen = wait_for(output, "published", mark)
+        seen = wait_for(output, "published", mark, seconds=180)
         assert "refs.bib" in seen and "build failed" not in seen, seen
     finally:
         server.terminate()

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from harness import (
     PYTHONPATH,
     REPO,
     STRICT,
+    free_port,
+    get,
     make_dry_run,
     messages,
     staged_build,
     tree_digest,
+    wait_for,
 )
 
 PUBLISHED = re.compile(r"published \S+: (\d+) files written, (\d+) removed")
@@ -207,39 +206,6 @@ def test_the_website_carries_the_published_pdfs_not_a_failed_builds(broken_copy)
     pdf = broken_copy / "_build" / "html" / "pdf"
     assert (pdf / "the-line.pdf").read_bytes() == b"%PDF published the-line.pdf"
     assert (pdf / "peninsula-papers.pdf").read_bytes() == b"%PDF published peninsula-papers.pdf"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str, seconds: float = 10) -> bytes:
-    """The body at *url*, once the server answers."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.read()
-        except ConnectionRefusedError:
-            if time.monotonic() > deadline:
-                raise
-        except urllib.error.URLError as err:
-            if not isinstance(err.reason, ConnectionRefusedError) or time.monotonic() > deadline:
-                raise
-        time.sleep(0.2)
-
-
-def wait_for(output: Path, text: str, start: int, seconds: float = 90) -> str:
-    """Wait until the live server's output, after *start*, holds *text*."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        seen = output.read_text(errors="replace")[start:]
-        if text in seen:
-            return seen
-        time.sleep(0.2)
-    raise AssertionError(f"no {text!r} in {seconds} s; the live server said:\n{seen}")
 
 
 def test_livehtml_keeps_the_last_good_site_and_shows_the_errors(broken_copy, tmp_path):

@@ -260,7 +260,8 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
     target = outdir / INDEX_DIR
     pages = result_pages(app)
     language = app.config.language or "en"
-    essays = json.dumps(catalogue(app), ensure_ascii=False, separators=(",", ":"))
+    records = catalogue(app)
+    essays = _json(records).decode()
     stamp = index_stamp(pages, language, essays)
     stamp_file = Path(app.doctreedir) / "pagefind-index.sha256"
     if (
@@ -275,7 +276,7 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
         count = _index(pages, outdir, fresh, language)
         (fresh / CATALOGUE).write_text(essays, encoding="utf-8")
         (fresh / BY_VALUE).mkdir()
-        for name, data in by_value(json.loads(essays)).items():
+        for name, data in by_value(records).items():
             (fresh / BY_VALUE / name).write_bytes(data)
     except (OSError, RuntimeError) as err:
         shutil.rmtree(fresh, ignore_errors=True)
